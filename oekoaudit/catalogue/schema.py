@@ -1,0 +1,124 @@
+"""The catalogue schema (format version 1), as pydantic models.
+
+``forms/schema/catalogue.schema.json`` is generated from :class:`CatalogueModel`
+(``python build/build_schema.py``); a test keeps it in step. The format is documented in
+``docs/catalogue-format.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
+
+from oekoaudit.domain.checklist import DocumentedInformation, Rating
+
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=64)]
+CatalogueId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextModel(_Strict):
+    """A text in German and English; both are required."""
+
+    de: NonEmpty
+    en: NonEmpty
+
+
+class OptionModel(_Strict):
+    key: Key
+    label: TextModel
+    shortcut: Annotated[str, StringConstraints(min_length=1, max_length=1)]
+    rating: Rating
+
+
+class ScaleModel(_Strict):
+    key: Key
+    options: Annotated[list[OptionModel], Field(min_length=2)]
+
+
+class ItemModel(_Strict):
+    key: Key
+    ref: str | None = None
+    title: TextModel
+    questions: Annotated[list[TextModel], Field(min_length=1)]
+    guidance: TextModel | None = None
+    evidence: list[TextModel] = []
+    documented_information: DocumentedInformation = DocumentedInformation.NONE
+    documented_information_note: TextModel | None = None
+    mandatory: bool = True
+
+
+def _node_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "section" if "items" in value else "item"
+    return "section" if hasattr(value, "items") and isinstance(getattr(value, "items"), list) else "item"
+
+
+Node = Annotated[
+    Annotated["SectionModel", Tag("section")] | Annotated[ItemModel, Tag("item")],
+    Discriminator(_node_kind),
+]
+
+
+class SectionModel(_Strict):
+    key: Key
+    ref: str | None = None
+    title: TextModel
+    intro: TextModel | None = None
+    items: Annotated[list[Node], Field(min_length=1)]
+
+
+class CatalogueModel(_Strict):
+    """A checklist catalogue file."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="oekoaudit checklist catalogue",
+        json_schema_extra={"$id": "https://oekoaudit.invalid/schema/catalogue-1.json"},
+    )
+
+    schema_version: Literal[1]
+    id: CatalogueId
+    scheme: CatalogueId
+    edition: NonEmpty
+    status: Literal["draft", "published"]
+    title: TextModel
+    description: TextModel | None = None
+    source: TextModel | None = None
+    answer_scale: Key | ScaleModel
+    sections: Annotated[list[SectionModel], Field(min_length=1)]
+
+
+SectionModel.model_rebuild()
+CatalogueModel.model_rebuild()
+
+#: pydantic error types that describe the location well enough on their own; the rest fall
+#: back to pydantic's English message.
+ERROR_TYPE_TAGS = {
+    "string_type",
+    "int_type",
+    "bool_type",
+    "bool_parsing",
+    "list_type",
+    "dict_type",
+    "model_type",
+    "model_attributes_type",
+    "missing",
+    "extra_forbidden",
+    "string_too_short",
+    "string_too_long",
+    "string_pattern_mismatch",
+    "too_short",
+    "literal_error",
+    "enum",
+    "union_tag_invalid",
+}

@@ -1,0 +1,101 @@
+"""Organisations, sites, audits and answers as plain, immutable data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from oekoaudit.domain.checklist import Checklist, Rating
+from oekoaudit.domain.finding import Finding
+from oekoaudit.domain.scoring import AuditProgress
+
+
+class AuditKind(StrEnum):
+    INITIAL = "initial"
+    SURVEILLANCE = "surveillance"
+    RECERTIFICATION = "recertification"
+    INTERNAL = "internal"
+    SELF_ASSESSMENT = "self-assessment"
+
+
+class AuditStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    IN_REVIEW = "in_review"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    id: str
+    name: str
+    address: str = ""
+    contact: str = ""
+    notes: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    id: str
+    organisation_id: str
+    name: str
+    address: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    id: str
+    organisation_id: str
+    organisation_name: str
+    site_id: str
+    site_name: str
+    catalogue_id: str
+    catalogue_edition: str
+    catalogue_title_de: str
+    catalogue_title_en: str
+    title: str
+    kind: AuditKind
+    status: AuditStatus
+    start_date: date | None
+    end_date: date | None
+    lead_auditor: str
+    scope: str
+    objectives: str
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    item_key: str
+    result: str  # key of an option of the checklist's scale
+    rating: Rating
+    note: str
+    carried_over: bool
+    updated_at: datetime | None
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSummary:
+    """An audit with its progress, as shown in lists."""
+
+    audit: Audit
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditDetail:
+    """Everything the workspace, the CLI's ``audit show`` and the report need of an audit."""
+
+    audit: Audit
+    checklist: Checklist
+    answers: dict[str, Answer]
+    findings: tuple[Finding, ...]
+    progress: AuditProgress

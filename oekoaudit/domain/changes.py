@@ -1,0 +1,17 @@
+"""What a command changed, so that views can decide whether to reload (Anki's OpChanges)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    organisations: bool = False
+    audits: bool = False
+    answers: bool = False
+    findings: bool = False
+    #: the audit concerned, if the change is limited to one
+    audit_id: str | None = None
+    #: the item keys concerned, if the change is limited to some answers
+    item_keys: tuple[str, ...] = ()

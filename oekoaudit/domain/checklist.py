@@ -1,0 +1,169 @@
+"""A checklist catalogue as the rest of the program sees it (validated, immutable)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A bilingual text from a catalogue."""
+
+    de: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return (self.en or self.de) if lang == "en" else (self.de or self.en)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"de": self.de, "en": self.en}
+
+
+class Rating(StrEnum):
+    """How an answer option counts in progress and results (shared by every scale)."""
+
+    CONFORM = "conform"
+    MINOR_NC = "minor_nc"
+    MAJOR_NC = "major_nc"
+    OBSERVATION = "observation"
+    IMPROVEMENT = "improvement"
+    NOT_APPLICABLE = "not_applicable"
+    OPEN = "open"
+
+
+#: Severity used for a section's result: the highest wins.
+RATING_SEVERITY: dict[Rating, int] = {
+    Rating.OPEN: -1,
+    Rating.NOT_APPLICABLE: 0,
+    Rating.CONFORM: 0,
+    Rating.IMPROVEMENT: 1,
+    Rating.OBSERVATION: 2,
+    Rating.MINOR_NC: 3,
+    Rating.MAJOR_NC: 4,
+}
+
+
+class DocumentedInformation(StrEnum):
+    NONE = "none"
+    MAINTAIN = "maintain"
+    RETAIN = "retain"
+    MAINTAIN_AND_RETAIN = "maintain_and_retain"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOption:
+    key: str
+    label: Text
+    shortcut: str
+    rating: Rating
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerScale:
+    key: str
+    options: tuple[AnswerOption, ...]
+
+    def option(self, key: str) -> AnswerOption | None:
+        for opt in self.options:
+            if opt.key == key:
+                return opt
+        return None
+
+    @property
+    def open_option(self) -> AnswerOption:
+        return next(o for o in self.options if o.rating is Rating.OPEN)
+
+    def by_shortcut(self, shortcut: str) -> AnswerOption | None:
+        for opt in self.options:
+            if opt.shortcut == shortcut:
+                return opt
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    key: str
+    ref: str
+    title: Text
+    questions: tuple[Text, ...]
+    guidance: Text | None
+    evidence: tuple[Text, ...]
+    documented_information: DocumentedInformation = DocumentedInformation.NONE
+    documented_information_note: Text | None = None
+    mandatory: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    key: str
+    ref: str
+    title: Text
+    intro: Text | None
+    children: tuple[Section | Item, ...]
+
+    def items(self) -> Iterator[Item]:
+        """Every item of this section and its sub-sections, in order."""
+        for child in self.children:
+            if isinstance(child, Item):
+                yield child
+            else:
+                yield from child.items()
+
+    def sections(self) -> Iterator[Section]:
+        """This section and every sub-section, depth first."""
+        yield self
+        for child in self.children:
+            if isinstance(child, Section):
+                yield from child.sections()
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    id: str
+    scheme: str
+    edition: str
+    status: str
+    title: Text
+    description: Text | None
+    source: Text | None
+    scale: AnswerScale
+    sections: tuple[Section, ...]
+    schema_version: int = 1
+    #: SHA-256 of the normalised content; identifies the exact text an audit was run against.
+    fingerprint: str = ""
+    _item_index: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
+
+    def items(self) -> Iterator[Item]:
+        for section in self.sections:
+            yield from section.items()
+
+    def all_sections(self) -> Iterator[Section]:
+        for section in self.sections:
+            yield from section.sections()
+
+    def item(self, key: str) -> Item | None:
+        if not self._item_index:
+            self._item_index.update({i.key: i for i in self.items()})
+        return self._item_index.get(key)
+
+    def section_of(self, item_key: str) -> Section | None:
+        """The top-level section that holds ``item_key``."""
+        for section in self.sections:
+            if any(i.key == item_key for i in section.items()):
+                return section
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueInfo:
+    """One line of the catalogue list."""
+
+    id: str
+    scheme: str
+    edition: str
+    status: str
+    title: Text
+    item_count: int
+    path: str

@@ -1,0 +1,277 @@
+"""Organisations, audits, answers and findings: the use cases of the foundation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from oekoaudit.domain.audit import Audit, AuditDetail, AuditKind, AuditStatus, AuditSummary, Organisation, Site
+from oekoaudit.domain.changes import Changes
+from oekoaudit.domain.checklist import AnswerOption, Checklist
+from oekoaudit.domain.finding import Finding, FindingClass
+from oekoaudit.domain.scoring import audit_progress
+from oekoaudit.i18n import _
+from oekoaudit.errors import N_, AmbiguousError, NotFoundError, ReadOnlyError, UserInputError
+from oekoaudit.services.catalogue import CatalogueService
+from oekoaudit.storage.repositories import Repository
+from oekoaudit.storage.store import Store
+
+MAX_NAME = 200
+MAX_NOTE = 100_000
+
+#: Further spellings accepted for the standard scale's answers (command line, German users).
+RESULT_ALIASES = {
+    "ok": "conform", "konform": "conform", "c": "conform",
+    "minor": "minor_nc", "minor-nc": "minor_nc", "nebenabweichung": "minor_nc",
+    "major": "major_nc", "major-nc": "major_nc", "hauptabweichung": "major_nc",
+    "obs": "observation", "beobachtung": "observation",
+    "ofi": "improvement", "opportunity": "improvement", "verbesserung": "improvement",
+    "na": "not_applicable", "n/a": "not_applicable", "not-applicable": "not_applicable",
+    "offen": "open",
+}
+
+DEFAULT_SITE_NAME = N_("Main site")
+
+
+def _clean_name(value: str, what: str) -> str:
+    name = " ".join((value or "").split())
+    if not name:
+        raise UserInputError(N_("The {what} must not be empty."), what=what)
+    if len(name) > MAX_NAME:
+        raise UserInputError(N_("The {what} is too long (at most {max} characters)."), what=what, max=MAX_NAME)
+    return name
+
+
+class OrganisationService:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def _repo(self, session: object) -> Repository:
+        return Repository(session, self._store.device_id)  # type: ignore[arg-type]
+
+    def list(self) -> list[Organisation]:
+        with self._store.read() as s:
+            return self._repo(s).organisations()
+
+    def sites(self, organisation_id: str | None = None) -> list[Site]:
+        with self._store.read() as s:
+            return self._repo(s).sites(organisation_id)
+
+    def create(self, name: str, address: str = "", contact: str = "", notes: str = "",
+               site_name: str | None = None) -> Organisation:
+        """A new organisation with its first site (named ``site_name`` or "Main site")."""
+        name = _clean_name(name, _("organisation name"))
+        site = _clean_name(site_name, _("site name")) if site_name else _(DEFAULT_SITE_NAME)
+        with self._store.write() as s:
+            repo = self._repo(s)
+            if any(o.name.casefold() == name.casefold() for o in repo.organisations()):
+                raise UserInputError(N_("An organisation named {name} already exists."), name=name)
+            organisation = repo.add_organisation(name, address=address, contact=contact, notes=notes)
+            repo.add_site(organisation.id, site)
+            return organisation
+
+    def find(self, name_or_id: str) -> Organisation | None:
+        wanted = " ".join(name_or_id.split()).casefold()
+        for organisation in self.list():
+            if organisation.id == name_or_id or organisation.name.casefold() == wanted:
+                return organisation
+        return None
+
+    def ensure(self, name: str) -> tuple[Organisation, bool]:
+        """The organisation of that name (or id), created if there is none; and whether it was created."""
+        found = self.find(name)
+        if found is not None:
+            return found, False
+        return self.create(name), True
+
+    def add_site(self, organisation_id: str, name: str, address: str = "") -> Site:
+        name = _clean_name(name, _("site name"))
+        with self._store.write() as s:
+            repo = self._repo(s)
+            if repo.organisation(organisation_id) is None:
+                raise NotFoundError(N_("There is no organisation {id}."), id=organisation_id)
+            return repo.add_site(organisation_id, name, address=address)
+
+
+class AuditService:
+    def __init__(self, store: Store, catalogues: CatalogueService) -> None:
+        self._store = store
+        self._catalogues = catalogues
+
+    def _repo(self, session: object) -> Repository:
+        return Repository(session, self._store.device_id)  # type: ignore[arg-type]
+
+    def _checklist(self, repo: Repository, fingerprint: str) -> Checklist:
+        content = repo.snapshot(fingerprint)
+        if content is None:
+            raise NotFoundError(N_("The checklist snapshot {id} of this audit is missing."), id=fingerprint[:12])
+        return self._catalogues.from_snapshot(fingerprint, content)
+
+    # ---- queries ------------------------------------------------------------------------
+
+    def resolve(self, audit_ref: str) -> str:
+        """The full id of an audit given its id or a unique prefix of at least 4 characters."""
+        ref = audit_ref.strip().lower()
+        if len(ref) < 4:
+            raise UserInputError(N_("An audit id needs at least 4 characters: {ref}"), ref=audit_ref)
+        with self._store.read() as s:
+            ids = self._repo(s).audit_ids(ref)
+        if not ids:
+            raise NotFoundError(N_("There is no audit {ref}."), ref=audit_ref)
+        if ref in ids:
+            return ref
+        if len(ids) > 1:
+            raise AmbiguousError(N_("{ref} matches {count} audits; give more of the id."), ref=audit_ref,
+                                 count=len(ids))
+        return ids[0]
+
+    def list(self, organisation_id: str | None = None) -> list[AuditSummary]:
+        with self._store.read() as s:
+            repo = self._repo(s)
+            rows = repo.audits()
+            counts = repo.answer_results()
+            checklists = {fp: self._checklist(repo, fp) for fp in {fp for _a, fp in rows}}
+        summaries = []
+        for audit, fp in rows:
+            if organisation_id is not None and audit.organisation_id != organisation_id:
+                continue
+            checklist = checklists[fp]
+            audit = _with_titles(audit, checklist)
+            open_key = checklist.scale.open_option.key
+            item_keys_total = sum(1 for _ in checklist.items())
+            answered = sum(n for result, n in counts.get(audit.id, {}).items() if result != open_key)
+            summaries.append(AuditSummary(audit=audit, answered=min(answered, item_keys_total),
+                                          total=item_keys_total))
+        return summaries
+
+    def get(self, audit_ref: str) -> Audit:
+        return self.detail(audit_ref).audit
+
+    def detail(self, audit_ref: str) -> AuditDetail:
+        audit_id = self.resolve(audit_ref)
+        with self._store.read() as s:
+            repo = self._repo(s)
+            found = repo.audit(audit_id)
+            if found is None:
+                raise NotFoundError(N_("There is no audit {ref}."), ref=audit_ref)
+            audit, fingerprint = found
+            checklist = self._checklist(repo, fingerprint)
+            answers = repo.answers(audit_id, checklist.scale)
+            findings = tuple(repo.findings(audit_id))
+        ratings = {key: a.rating for key, a in answers.items()}
+        return AuditDetail(audit=_with_titles(audit, checklist), checklist=checklist, answers=answers,
+                           findings=findings, progress=audit_progress(checklist, ratings))
+
+    # ---- commands -----------------------------------------------------------------------
+
+    def create(self, organisation_id: str, catalogue: str, kind: AuditKind | str = AuditKind.INTERNAL,
+               title: str = "", site_id: str | None = None, lead_auditor: str = "",
+               start_date: date | None = None, scope: str = "", objectives: str = "") -> Audit:
+        checklist = self._catalogues.get(catalogue)
+        kind = parse_kind(kind)
+        snapshot = CatalogueService.snapshot_json(checklist)
+        with self._store.write() as s:
+            repo = self._repo(s)
+            organisation = repo.organisation(organisation_id)
+            if organisation is None:
+                raise NotFoundError(N_("There is no organisation {id}."), id=organisation_id)
+            sites = repo.sites(organisation_id)
+            if site_id is None:
+                site = sites[0] if sites else repo.add_site(organisation_id, _(DEFAULT_SITE_NAME))
+            else:
+                site = next((x for x in sites if x.id == site_id), None)
+                if site is None:
+                    raise NotFoundError(N_("There is no site {id} at {organisation}."), id=site_id,
+                                        organisation=organisation.name)
+            repo.keep_snapshot(checklist.fingerprint, checklist.id, checklist.edition, snapshot)
+            audit_id = repo.add_audit(
+                site.id, checklist.id, checklist.edition, checklist.fingerprint,
+                title=" ".join(title.split())[:300], kind=kind.value, status=AuditStatus.IN_PROGRESS.value,
+                start_date=start_date or date.today(), lead_auditor=lead_auditor, scope=scope,
+                objectives=objectives,
+            )
+        return self.get(audit_id)
+
+    def _writable(self, repo: Repository, audit_id: str) -> tuple[Audit, Checklist]:
+        found = repo.audit(audit_id)
+        if found is None:
+            raise NotFoundError(N_("There is no audit {ref}."), ref=audit_id)
+        audit, fingerprint = found
+        if audit.status is AuditStatus.CLOSED:
+            raise ReadOnlyError(N_("The audit is closed and cannot be changed."))
+        return audit, self._checklist(repo, fingerprint)
+
+    def answer(self, audit_ref: str, item_key: str, result: str | None, note: str | None = None) -> Changes:
+        """Record an item's result and/or note (``None`` leaves that part as it is)."""
+        audit_id = self.resolve(audit_ref)
+        if note is not None and len(note) > MAX_NOTE:
+            raise UserInputError(N_("The note is too long (at most {max} characters)."), max=MAX_NOTE)
+        with self._store.write() as s:
+            repo = self._repo(s)
+            _audit, checklist = self._writable(repo, audit_id)
+            item = checklist.item(item_key.strip())
+            if item is None:
+                raise NotFoundError(N_("The checklist {catalogue} has no item {key}."), catalogue=checklist.id,
+                                    key=item_key)
+            option = parse_result(checklist, result) if result is not None else None
+            changed = repo.set_answer(audit_id, item.key, option.key if option else None, note,
+                                      checklist.scale.open_option.key)
+        return Changes(answers=changed, audit_id=audit_id, item_keys=(item.key,) if changed else ())
+
+    def add_finding(self, audit_ref: str, finding_class: FindingClass | str, statement: str,
+                    item_key: str | None = None, requirement_ref: str | None = None,
+                    corrective_action: str = "", owner: str = "", due_date: date | None = None) -> Finding:
+        audit_id = self.resolve(audit_ref)
+        try:
+            cls = FindingClass(finding_class)
+        except ValueError:
+            raise UserInputError(N_("Unknown finding class {value}; use one of: {known}."), value=finding_class,
+                                 known=", ".join(c.value for c in FindingClass)) from None
+        statement = statement.strip()
+        if cls in (FindingClass.MAJOR_NC, FindingClass.MINOR_NC) and not statement:
+            raise UserInputError(N_("A nonconformity needs a statement of what does not conform."))
+        with self._store.write() as s:
+            repo = self._repo(s)
+            _audit, checklist = self._writable(repo, audit_id)
+            ref = requirement_ref
+            if item_key is not None:
+                item = checklist.item(item_key)
+                if item is None:
+                    raise NotFoundError(N_("The checklist {catalogue} has no item {key}."),
+                                        catalogue=checklist.id, key=item_key)
+                ref = ref or f"{checklist.title.get('en').split(' – ')[0]} {item.ref}"
+            return repo.add_finding(audit_id, item_key=item_key, finding_class=cls.value,
+                                    requirement_ref=ref or "", statement=statement,
+                                    corrective_action=corrective_action, owner=owner, due_date=due_date)
+
+    def change_log(self, entity_id: str) -> list[tuple]:
+        with self._store.read() as s:
+            return self._repo(s).change_log(entity_id)
+
+
+def _with_titles(audit: Audit, checklist: Checklist) -> Audit:
+    from dataclasses import replace
+
+    return replace(audit, catalogue_title_de=checklist.title.de, catalogue_title_en=checklist.title.en)
+
+
+def parse_kind(value: AuditKind | str) -> AuditKind:
+    try:
+        return AuditKind(str(value).strip().lower().replace("_", "-"))
+    except ValueError:
+        raise UserInputError(N_("Unknown audit kind {value}; use one of: {known}."), value=value,
+                             known=", ".join(k.value for k in AuditKind)) from None
+
+
+def parse_result(checklist: Checklist, value: str) -> AnswerOption:
+    """The scale option meant by ``value``: its key, its shortcut, or a known alias."""
+    wanted = value.strip().lower()
+    scale = checklist.scale
+    option = scale.option(wanted) or scale.option(RESULT_ALIASES.get(wanted, "")) or scale.by_shortcut(wanted)
+    if option is None:
+        for candidate in scale.options:
+            if wanted in (candidate.label.de.lower(), candidate.label.en.lower()):
+                option = candidate
+    if option is None:
+        raise UserInputError(N_("Unknown result {value}; use one of: {known}."), value=value,
+                             known=", ".join(o.key for o in scale.options))
+    return option

@@ -1,0 +1,67 @@
+"""The composition root's helper: open a data folder and build every service once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from oekoaudit import paths
+from oekoaudit.services.audits import AuditService, OrganisationService
+from oekoaudit.services.catalogue import CatalogueService
+from oekoaudit.storage.backup import list_backups
+from oekoaudit.storage.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class StoreInfo:
+    data_dir: Path
+    database: Path
+    backups_dir: Path
+    backup_count: int
+    device_id: str
+    recovered_from_crash: bool
+    migrated: bool
+
+
+@dataclass
+class Services:
+    data_dir: Path
+    catalogues: CatalogueService
+    organisations: OrganisationService
+    audits: AuditService
+    _store: Store = field(repr=False)
+
+    def info(self) -> StoreInfo:
+        s = self._store
+        return StoreInfo(data_dir=s.data_dir, database=s.db_path, backups_dir=s.backups_dir,
+                         backup_count=len(list_backups(s.backups_dir)), device_id=s.device_id,
+                         recovered_from_crash=s.recovered_from_crash, migrated=s.migrated)
+
+    def backup(self, reason: str = "manual") -> Path | None:
+        return self._store.backup(reason)
+
+    def integrity_problems(self) -> list[str]:
+        return self._store.integrity_check()
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_services(data_dir: Path | str | None = None, catalogue_folders: tuple[Path, ...] = ()) -> Services:
+    """Open (create, migrate) the data folder and build the services; raises StoreError."""
+    folder = paths.resolve_data_dir(data_dir)
+    store = Store.open(folder)
+    catalogues = CatalogueService(catalogue_folders)
+    return Services(
+        data_dir=folder,
+        catalogues=catalogues,
+        organisations=OrganisationService(store),
+        audits=AuditService(store, catalogues),
+        _store=store,
+    )

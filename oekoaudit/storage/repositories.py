@@ -1,0 +1,268 @@
+"""Queries and changes on one session, returning domain data (never ORM records).
+
+Every change goes through :meth:`Repository._change`, which bumps the record's revision,
+stamps time and device, and writes one change-log row per changed field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from oekoaudit.domain.audit import Answer, Audit, AuditKind, AuditStatus, Organisation, Site
+from oekoaudit.domain.checklist import AnswerScale, Rating
+from oekoaudit.domain.finding import ActionStatus, Finding, FindingClass
+from oekoaudit.storage.orm import (
+    AnswerRecord,
+    AuditRecord,
+    CatalogueSnapshotRecord,
+    ChangeLogRecord,
+    FindingRecord,
+    OrganisationRecord,
+    SiteRecord,
+    SyncMixin,
+    new_id,
+)
+from oekoaudit.storage.types import utcnow
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(f"cannot log a {type(value).__name__}")
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
+
+
+class Repository:
+    def __init__(self, session: Session, device_id: str) -> None:
+        self.session = session
+        self.device_id = device_id
+
+    # ---- change tracking --------------------------------------------------------------
+
+    def _log(self, entity: str, entity_id: str, field: str, old: Any, new: Any, revision: int) -> None:
+        self.session.add(ChangeLogRecord(
+            id=new_id(), at=utcnow(), device_id=self.device_id, entity=entity, entity_id=entity_id,
+            field=field, old_value=_json(old), new_value=_json(new), revision=revision,
+        ))
+
+    def _add(self, record: SyncMixin, entity: str) -> None:
+        now = utcnow()
+        record.id = record.id or new_id()
+        record.created_at = record.updated_at = now
+        record.revision = 1
+        record.device_id = self.device_id
+        self.session.add(record)
+        self.session.flush()
+        values = {c.key: getattr(record, c.key) for c in record.__table__.columns  # type: ignore[attr-defined]
+                  if c.key not in {"id", "created_at", "updated_at", "revision", "device_id", "deleted_at"}}
+        self._log(entity, record.id, "*", None, values, 1)
+
+    def _change(self, record: SyncMixin, entity: str, **values: Any) -> bool:
+        changed = {k: v for k, v in values.items() if getattr(record, k) != v}
+        if not changed:
+            return False
+        record.revision += 1
+        record.updated_at = utcnow()
+        record.device_id = self.device_id
+        for key, value in changed.items():
+            self._log(entity, record.id, key, getattr(record, key), value, record.revision)
+            setattr(record, key, value)
+        return True
+
+    # ---- organisations and sites ------------------------------------------------------
+
+    @staticmethod
+    def _organisation(r: OrganisationRecord) -> Organisation:
+        return Organisation(id=r.id, name=r.name, address=r.address, contact=r.contact, notes=r.notes,
+                            created_at=r.created_at, updated_at=r.updated_at)
+
+    def add_organisation(self, name: str, address: str = "", contact: str = "", notes: str = "") -> Organisation:
+        record = OrganisationRecord(name=name, address=address, contact=contact, notes=notes)
+        self._add(record, "organisation")
+        return self._organisation(record)
+
+    def organisations(self) -> list[Organisation]:
+        rows = self.session.scalars(select(OrganisationRecord).where(OrganisationRecord.deleted_at.is_(None)))
+        return sorted((self._organisation(r) for r in rows), key=lambda o: o.name.casefold())
+
+    def organisation(self, organisation_id: str) -> Organisation | None:
+        r = self.session.get(OrganisationRecord, organisation_id)
+        return None if r is None or r.deleted_at is not None else self._organisation(r)
+
+    def add_site(self, organisation_id: str, name: str, address: str = "", notes: str = "") -> Site:
+        record = SiteRecord(organisation_id=organisation_id, name=name, address=address, notes=notes)
+        self._add(record, "site")
+        return Site(record.id, organisation_id, name, address, notes)
+
+    def sites(self, organisation_id: str | None = None) -> list[Site]:
+        query = select(SiteRecord).where(SiteRecord.deleted_at.is_(None))
+        if organisation_id is not None:
+            query = query.where(SiteRecord.organisation_id == organisation_id)
+        rows = self.session.scalars(query.order_by(SiteRecord.created_at))
+        return [Site(r.id, r.organisation_id, r.name, r.address, r.notes) for r in rows]
+
+    def site(self, site_id: str) -> Site | None:
+        r = self.session.get(SiteRecord, site_id)
+        return None if r is None or r.deleted_at is not None else Site(r.id, r.organisation_id, r.name, r.address, r.notes)
+
+    # ---- catalogue snapshots ----------------------------------------------------------
+
+    def keep_snapshot(self, fingerprint: str, catalogue_id: str, edition: str, content: str) -> None:
+        if self.session.get(CatalogueSnapshotRecord, fingerprint) is None:
+            self.session.add(CatalogueSnapshotRecord(fingerprint=fingerprint, catalogue_id=catalogue_id,
+                                                     edition=edition, content=content, created_at=utcnow()))
+            self.session.flush()
+
+    def snapshot(self, fingerprint: str) -> str | None:
+        r = self.session.get(CatalogueSnapshotRecord, fingerprint)
+        return None if r is None else r.content
+
+    # ---- audits -----------------------------------------------------------------------
+
+    def add_audit(self, site_id: str, catalogue_id: str, edition: str, fingerprint: str, **fields: Any) -> str:
+        record = AuditRecord(site_id=site_id, catalogue_id=catalogue_id, catalogue_edition=edition,
+                             catalogue_fingerprint=fingerprint, team=[], **fields)
+        self._add(record, "audit")
+        return record.id
+
+    def _audit_query(self) -> Any:
+        return (
+            select(AuditRecord, SiteRecord, OrganisationRecord)
+            .join(SiteRecord, AuditRecord.site_id == SiteRecord.id)
+            .join(OrganisationRecord, SiteRecord.organisation_id == OrganisationRecord.id)
+            .where(AuditRecord.deleted_at.is_(None))
+        )
+
+    @staticmethod
+    def _audit(a: AuditRecord, s: SiteRecord, o: OrganisationRecord, titles: tuple[str, str]) -> Audit:
+        return Audit(
+            id=a.id, organisation_id=o.id, organisation_name=o.name, site_id=s.id, site_name=s.name,
+            catalogue_id=a.catalogue_id, catalogue_edition=a.catalogue_edition,
+            catalogue_title_de=titles[0], catalogue_title_en=titles[1], title=a.title,
+            kind=AuditKind(a.kind), status=AuditStatus(a.status), start_date=a.start_date, end_date=a.end_date,
+            lead_auditor=a.lead_auditor, scope=a.scope, objectives=a.objectives,
+            created_at=a.created_at, updated_at=a.updated_at, revision=a.revision,
+        )
+
+    def audits(self, titles: dict[str, tuple[str, str]] | None = None) -> list[tuple[Audit, str]]:
+        """Every audit (newest first) with the fingerprint of its catalogue snapshot."""
+        rows = self.session.execute(self._audit_query().order_by(AuditRecord.created_at.desc())).all()
+        titles = titles or {}
+        return [(self._audit(a, s, o, titles.get(a.catalogue_fingerprint, ("", ""))), a.catalogue_fingerprint)
+                for a, s, o in rows]
+
+    def audit(self, audit_id: str, titles: tuple[str, str] = ("", "")) -> tuple[Audit, str] | None:
+        row = self.session.execute(self._audit_query().where(AuditRecord.id == audit_id)).first()
+        if row is None:
+            return None
+        a, s, o = row
+        return self._audit(a, s, o, titles), a.catalogue_fingerprint
+
+    def audit_ids(self, prefix: str) -> list[str]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = select(AuditRecord.id).where(AuditRecord.deleted_at.is_(None),
+                                             AuditRecord.id.like(escaped + "%", escape="\\"))
+        return list(self.session.scalars(query))
+
+    def audit_fingerprints(self) -> dict[str, str]:
+        return dict(self.session.execute(select(AuditRecord.id, AuditRecord.catalogue_fingerprint)).all())
+
+    def update_audit(self, audit_id: str, **values: Any) -> bool:
+        record = self.session.get(AuditRecord, audit_id)
+        assert record is not None
+        return self._change(record, "audit", **values)
+
+    # ---- answers ----------------------------------------------------------------------
+
+    def answers(self, audit_id: str, scale: AnswerScale) -> dict[str, Answer]:
+        rows = self.session.scalars(select(AnswerRecord).where(AnswerRecord.audit_id == audit_id,
+                                                               AnswerRecord.deleted_at.is_(None)))
+        result = {}
+        for r in rows:
+            option = scale.option(r.result)
+            result[r.item_key] = Answer(item_key=r.item_key, result=r.result,
+                                        rating=option.rating if option else Rating.OPEN, note=r.note,
+                                        carried_over=r.carried_over, updated_at=r.updated_at, revision=r.revision)
+        return result
+
+    def answer_results(self) -> dict[str, dict[str, int]]:
+        """Per audit: how many answers have each result (for lists)."""
+        rows = self.session.execute(
+            select(AnswerRecord.audit_id, AnswerRecord.result, func.count())
+            .where(AnswerRecord.deleted_at.is_(None))
+            .group_by(AnswerRecord.audit_id, AnswerRecord.result)
+        ).all()
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for audit_id, result, n in rows:
+            counts[audit_id][result] = n
+        return counts
+
+    def set_answer(self, audit_id: str, item_key: str, result: str | None, note: str | None,
+                   open_result: str) -> bool:
+        """Set the result and/or the note of an item; returns whether anything changed."""
+        record = self.session.scalars(select(AnswerRecord).where(AnswerRecord.audit_id == audit_id,
+                                                                 AnswerRecord.item_key == item_key)).first()
+        if record is None:
+            record = AnswerRecord(audit_id=audit_id, item_key=item_key, result=result or open_result,
+                                  note=note or "", carried_over=False)
+            self._add(record, "answer")
+            return True
+        values: dict[str, Any] = {}
+        if result is not None:
+            values["result"] = result
+            values["carried_over"] = False  # an auditor's answer confirms a carried-over one
+        if note is not None:
+            values["note"] = note
+        if record.deleted_at is not None:
+            values["deleted_at"] = None
+        return self._change(record, "answer", **values)
+
+    # ---- findings ---------------------------------------------------------------------
+
+    @staticmethod
+    def _finding(r: FindingRecord) -> Finding:
+        return Finding(
+            id=r.id, audit_id=r.audit_id, item_key=r.item_key, finding_class=FindingClass(r.finding_class),
+            requirement_ref=r.requirement_ref, statement=r.statement, objective_evidence=r.objective_evidence,
+            correction=r.correction, root_cause=r.root_cause, corrective_action=r.corrective_action,
+            owner=r.owner, due_date=r.due_date, status=ActionStatus(r.status), verified_on=r.verified_on,
+            verified_by=r.verified_by, verification_result=r.verification_result,
+            created_at=r.created_at, updated_at=r.updated_at, revision=r.revision,
+        )
+
+    def add_finding(self, audit_id: str, **fields: Any) -> Finding:
+        record = FindingRecord(audit_id=audit_id, **fields)
+        self._add(record, "finding")
+        return self._finding(record)
+
+    def findings(self, audit_id: str) -> list[Finding]:
+        rows = self.session.scalars(select(FindingRecord).where(FindingRecord.audit_id == audit_id,
+                                                                FindingRecord.deleted_at.is_(None))
+                                    .order_by(FindingRecord.created_at))
+        return [self._finding(r) for r in rows]
+
+    # ---- change log -------------------------------------------------------------------
+
+    def change_log(self, entity_id: str) -> list[tuple[datetime, str, str, str | None, str | None]]:
+        rows = self.session.scalars(select(ChangeLogRecord).where(ChangeLogRecord.entity_id == entity_id)
+                                    .order_by(ChangeLogRecord.at))
+        return [(r.at, r.field, r.device_id, r.old_value, r.new_value) for r in rows]
