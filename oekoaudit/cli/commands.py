@@ -1,0 +1,253 @@
+"""The headless commands. Exit codes: 0 success, 1 a user error (one line on stderr), 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from oekoaudit import i18n
+from oekoaudit.cli import output
+from oekoaudit.cli.parser import EXIT_OK, EXIT_USER_ERROR
+from oekoaudit.errors import OekoauditError
+from oekoaudit.i18n import _, ngettext
+from oekoaudit.services import Services, labels, open_services
+from oekoaudit.services.catalogue import CatalogueService
+from oekoaudit.services.demo import create_demo
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _lang() -> str:
+    return i18n.get_language()
+
+
+# ---- commands that need the store ----------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace, services: Services) -> int:
+    result = create_demo(services.organisations, services.audits)
+    if args.json:
+        _print_json({
+            "organisation": {"id": result.organisation_id, "name": result.organisation_name},
+            "site": {"id": result.site_id},
+            "audit": {"id": result.audit_id, "answered": result.answered},
+            "findings": [{"id": f.id, "class": f.finding_class.value, "item_key": f.item_key}
+                         for f in result.findings],
+        })
+    else:
+        print(_("Demo created: {organisation}, audit {audit} ({answered} items answered, {findings} findings).")
+              .format(organisation=result.organisation_name, audit=result.audit_id, answered=result.answered,
+                      findings=len(result.findings)))
+    return EXIT_OK
+
+
+def cmd_audits_list(args: argparse.Namespace, services: Services) -> int:
+    summaries = services.audits.list()
+    if args.json:
+        _print_json([output.summary(s) for s in summaries])
+        return EXIT_OK
+    if not summaries:
+        print(_("No audits yet. Create one with: oekoaudit audit new --org NAME --scheme iso14001-2015"))
+        return EXIT_OK
+    for s in summaries:
+        a = s.audit
+        title = a.title or (a.catalogue_title_en if _lang() == "en" else a.catalogue_title_de)
+        print(f"{a.id[:8]}  {a.organisation_name} / {a.site_name}  {title}  "
+              f"[{labels.status(a.status)}]  {s.answered}/{s.total}")
+    return EXIT_OK
+
+
+def cmd_audit_new(args: argparse.Namespace, services: Services) -> int:
+    from oekoaudit.services.audits import parse_kind
+
+    kind = parse_kind(args.kind)  # checked before anything is written
+    checklist = services.catalogues.get(args.scheme)
+    organisation, created = services.organisations.ensure(args.org)
+    audit = services.audits.create(organisation.id, checklist.id, kind=kind, title=args.title,
+                                   lead_auditor=args.lead_auditor)
+    if args.json:
+        data = output.audit(audit)
+        data["organisation"]["created"] = created
+        _print_json(data)
+    else:
+        if created:
+            print(_("Organisation created: {name}").format(name=organisation.name))
+        print(_("Audit created: {id}").format(id=audit.id))
+    return EXIT_OK
+
+
+def cmd_audit_show(args: argparse.Namespace, services: Services) -> int:
+    detail = services.audits.detail(args.audit_id)
+    if args.json:
+        _print_json(output.audit_detail(detail))
+        return EXIT_OK
+    lang = _lang()
+    a = detail.audit
+    overall = detail.progress.overall
+    print(a.title or detail.checklist.title.get(lang))
+    print(f"  {_('Organisation')}: {a.organisation_name} / {a.site_name}")
+    print(f"  {_('Catalogue')}: {detail.checklist.title.get(lang)} ({a.catalogue_id})")
+    print(f"  {_('Kind')}: {labels.kind(a.kind)}   {_('Status')}: {labels.status(a.status)}")
+    print(f"  {_('Id')}: {a.id}")
+    print(f"  {_('Progress')}: {overall.answered}/{overall.total} ({overall.percent} %) — "
+          f"{labels.verdict(overall.verdict)}")
+    findings_by_item: dict[str | None, list] = {}
+    for f in detail.findings:
+        findings_by_item.setdefault(f.item_key, []).append(f)
+    for section in detail.checklist.sections:
+        p = detail.progress.sections[section.key]
+        print()
+        print(f"{section.ref} {section.title.get(lang)}  [{p.answered}/{p.total}, {labels.verdict(p.verdict)}]")
+        for item in section.items():
+            answer = detail.answers.get(item.key)
+            option = detail.checklist.scale.option(answer.result) if answer else detail.checklist.scale.open_option
+            label = option.label.get(lang) if option else answer.result  # type: ignore[union-attr]
+            print(f"  {item.ref:<7} {label:<28} {item.title.get(lang)}")
+            if answer and answer.note:
+                print(f"          {_('Note')}: {answer.note}")
+            for f in findings_by_item.get(item.key, []):
+                print(f"          {labels.finding_class(f.finding_class)}: {f.statement}")
+    loose = findings_by_item.get(None, [])
+    if loose:
+        print()
+        print(_("Findings without a checklist item"))
+        for f in loose:
+            print(f"  {labels.finding_class(f.finding_class)}: {f.statement}")
+    return EXIT_OK
+
+
+def cmd_answer(args: argparse.Namespace, services: Services) -> int:
+    changes = services.audits.answer(args.audit_id, args.item_key, args.result, args.note)
+    if args.json:
+        detail = services.audits.detail(changes.audit_id or args.audit_id)
+        item = detail.checklist.item(args.item_key.strip())
+        answer = detail.answers.get(item.key) if item else None
+        _print_json({"audit_id": detail.audit.id, "key": item.key if item else args.item_key,
+                     "result": answer.result if answer else None, "note": answer.note if answer else "",
+                     "changed": changes.answers})
+    return EXIT_OK
+
+
+# ---- catalogue commands (no store needed) --------------------------------------------
+
+
+def cmd_catalogue_list(args: argparse.Namespace, catalogues: CatalogueService) -> int:
+    infos = catalogues.list()
+    if args.json:
+        _print_json([output.catalogue_info(c) for c in infos])
+        return EXIT_OK
+    for c in infos:
+        print(f"{c.id:<20} {c.title.get(_lang())}  ({ngettext('{n} item', '{n} items', c.item_count).format(n=c.item_count)}, {c.status})")
+    for problem in catalogues.problems():
+        _print_problem(problem)
+    return EXIT_OK
+
+
+def cmd_catalogue_show(args: argparse.Namespace, catalogues: CatalogueService) -> int:
+    checklist = catalogues.get(args.catalogue_id)
+    if args.json:
+        _print_json(output.checklist(checklist))
+        return EXIT_OK
+    lang = _lang()
+    print(f"{checklist.title.get(lang)}  ({checklist.id}, {checklist.status})")
+    if checklist.description:
+        print(checklist.description.get(lang))
+
+    def show(section: Any, depth: int) -> None:
+        print(f"{'  ' * depth}{section.ref} {section.title.get(lang)}")
+        for child in section.children:
+            if hasattr(child, "children"):
+                show(child, depth + 1)
+            else:
+                print(f"{'  ' * (depth + 1)}{child.ref} {child.title.get(lang)}  "
+                      f"[{labels.documented_information(child.documented_information)}]")
+
+    for section in checklist.sections:
+        show(section, 0)
+    return EXIT_OK
+
+
+def _problem_text(problem: Any) -> str:
+    message = i18n.describe(problem)
+    where = problem.location
+    if problem.item_key:
+        where = _("item {key}, {location}").format(key=problem.item_key, location=where) if where else \
+            _("item {key}").format(key=problem.item_key)
+    return f"{problem.file}: {where}: {message}" if where else f"{problem.file}: {message}"
+
+
+def _print_problem(problem: Any) -> None:
+    sys.stderr.write(_problem_text(problem) + "\n")
+
+
+def cmd_catalogue_check(args: argparse.Namespace, catalogues: CatalogueService) -> int:
+    results = catalogues.check([Path(f) for f in args.files])
+    failed = 0
+    report = []
+    for path, checklist, problems in results:
+        if problems:
+            failed += 1
+        report.append({
+            "file": str(path), "valid": not problems,
+            "id": checklist.id if checklist else None,
+            "items": sum(1 for _ in checklist.items()) if checklist else None,
+            "problems": [{"location": p.location, "key": p.item_key, "message": i18n.describe(p)}
+                         for p in problems],
+        })
+        if not args.json:
+            if problems:
+                for p in problems:
+                    _print_problem(p)
+            else:
+                print(_("{file}: valid ({id}, {n} items)").format(file=path, id=checklist.id,  # type: ignore[union-attr]
+                                                                  n=report[-1]["items"]))
+    if args.json:
+        _print_json(report)
+    return EXIT_USER_ERROR if failed else EXIT_OK
+
+
+# ---- dispatch -------------------------------------------------------------------------
+
+_STORE_COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Services], int]] = {
+    ("demo", None): cmd_demo,
+    ("audits", "list"): cmd_audits_list,
+    ("audit", "new"): cmd_audit_new,
+    ("audit", "show"): cmd_audit_show,
+    ("answer", None): cmd_answer,
+}
+_CATALOGUE_COMMANDS: dict[str, Callable[[argparse.Namespace, CatalogueService], int]] = {
+    "list": cmd_catalogue_list,
+    "show": cmd_catalogue_show,
+    "check": cmd_catalogue_check,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.command == "catalogue":
+            return _CATALOGUE_COMMANDS[args.action](args, CatalogueService())
+        handler = _STORE_COMMANDS[(args.command, getattr(args, "action", None))]
+        with open_services(args.data_dir) as services:
+            return handler(args, services)
+    except OekoauditError as exc:
+        sys.stderr.write(_("Error: {message}").format(message=i18n.describe(exc)) + "\n")
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # the reader went away (``| head``): nothing more to say
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        sys.stderr.write(_("Cancelled.") + "\n")
+        return 130
+    except OSError as exc:
+        sys.stderr.write(_("Error: {message}").format(message=f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))
+                         + "\n")
+        return EXIT_USER_ERROR

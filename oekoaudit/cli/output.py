@@ -1,0 +1,117 @@
+"""Plain-data views of domain objects for ``--json`` (stable keys, documented in docs/cli.md)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from oekoaudit.domain.audit import Audit, AuditDetail, AuditSummary
+from oekoaudit.domain.checklist import CatalogueInfo, Checklist, Item, Section, Text
+from oekoaudit.domain.finding import Finding
+from oekoaudit.domain.scoring import Progress
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def text(t: Text | None) -> dict[str, str] | None:
+    return None if t is None else {"de": t.de, "en": t.en}
+
+
+def progress(p: Progress) -> dict[str, Any]:
+    return {"answered": p.answered, "total": p.total, "percent": p.percent, "verdict": p.verdict.value,
+            "counts": {r.value: n for r, n in p.counts.items()}}
+
+
+def audit(a: Audit) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "title": a.title,
+        "organisation": {"id": a.organisation_id, "name": a.organisation_name},
+        "site": {"id": a.site_id, "name": a.site_name},
+        "catalogue": {"id": a.catalogue_id, "edition": a.catalogue_edition,
+                      "title": {"de": a.catalogue_title_de, "en": a.catalogue_title_en}},
+        "kind": a.kind.value,
+        "status": a.status.value,
+        "start_date": _iso(a.start_date),
+        "end_date": _iso(a.end_date),
+        "lead_auditor": a.lead_auditor,
+        "scope": a.scope,
+        "objectives": a.objectives,
+        "created_at": _iso(a.created_at),
+        "updated_at": _iso(a.updated_at),
+        "revision": a.revision,
+    }
+
+
+def summary(s: AuditSummary) -> dict[str, Any]:
+    data = audit(s.audit)
+    data["progress"] = {"answered": s.answered, "total": s.total,
+                        "percent": round(100 * s.answered / s.total) if s.total else 100}
+    return data
+
+
+def finding(f: Finding) -> dict[str, Any]:
+    return {
+        "id": f.id, "item_key": f.item_key, "class": f.finding_class.value, "requirement_ref": f.requirement_ref,
+        "statement": f.statement, "objective_evidence": f.objective_evidence, "correction": f.correction,
+        "root_cause": f.root_cause, "corrective_action": f.corrective_action, "owner": f.owner,
+        "due_date": _iso(f.due_date), "status": f.status.value, "verified_on": _iso(f.verified_on),
+        "verified_by": f.verified_by, "verification_result": f.verification_result,
+        "created_at": _iso(f.created_at), "updated_at": _iso(f.updated_at), "revision": f.revision,
+    }
+
+
+def audit_detail(d: AuditDetail) -> dict[str, Any]:
+    data = audit(d.audit)
+    data["progress"] = progress(d.progress.overall)
+    data["sections"] = [
+        {"key": s.key, "ref": s.ref, "title": text(s.title), **progress(d.progress.sections[s.key])}
+        for s in d.checklist.all_sections()
+    ]
+    answers = []
+    for section in d.checklist.sections:
+        for item in section.items():
+            a = d.answers.get(item.key)
+            answers.append({
+                "key": item.key, "ref": item.ref, "title": text(item.title), "section": section.key,
+                "result": a.result if a else d.checklist.scale.open_option.key,
+                "rating": a.rating.value if a else "open",
+                "note": a.note if a else "",
+                "carried_over": a.carried_over if a else False,
+                "updated_at": _iso(a.updated_at) if a else None,
+            })
+    data["answers"] = answers
+    data["findings"] = [finding(f) for f in d.findings]
+    return data
+
+
+def catalogue_info(c: CatalogueInfo) -> dict[str, Any]:
+    return {"id": c.id, "scheme": c.scheme, "edition": c.edition, "status": c.status, "title": text(c.title),
+            "items": c.item_count, "path": c.path}
+
+
+def _item(i: Item) -> dict[str, Any]:
+    return {"type": "item", "key": i.key, "ref": i.ref, "title": text(i.title),
+            "questions": [text(q) for q in i.questions], "guidance": text(i.guidance),
+            "evidence": [text(e) for e in i.evidence],
+            "documented_information": i.documented_information.value,
+            "documented_information_note": text(i.documented_information_note), "mandatory": i.mandatory}
+
+
+def _section(s: Section) -> dict[str, Any]:
+    return {"type": "section", "key": s.key, "ref": s.ref, "title": text(s.title), "intro": text(s.intro),
+            "items": [_section(c) if isinstance(c, Section) else _item(c) for c in s.children]}
+
+
+def checklist(c: Checklist) -> dict[str, Any]:
+    return {
+        "id": c.id, "scheme": c.scheme, "edition": c.edition, "status": c.status, "title": text(c.title),
+        "description": text(c.description), "source": text(c.source), "fingerprint": c.fingerprint,
+        "answer_scale": {"key": c.scale.key, "options": [
+            {"key": o.key, "label": text(o.label), "shortcut": o.shortcut, "rating": o.rating.value}
+            for o in c.scale.options]},
+        "items": sum(1 for _ in c.items()),
+        "sections": [_section(s) for s in c.sections],
+    }

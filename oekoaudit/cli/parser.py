@@ -1,0 +1,138 @@
+"""The command-line grammar. Help texts are translated, so the language is set first."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from oekoaudit import i18n, paths
+from oekoaudit.i18n import _
+
+#: Commands that need Qt; ``oekoaudit.__main__`` hands them to the UI package.
+GUI_COMMANDS = frozenset({"gui", "screenshot"})
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, _("{prog}: error: {message}").format(prog=self.prog, message=message) + "\n")
+
+
+def _preselect_language(argv: list[str]) -> None:
+    """Set the language before the parser is built (``--lang`` / data folder settings)."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang")
+    pre.add_argument("--data-dir")
+    known, _rest = pre.parse_known_args(argv)
+    configured = None
+    if i18n.known_language(known.lang) is None:
+        from oekoaudit.services.settings import load_settings
+
+        try:
+            configured = load_settings(paths.resolve_data_dir(known.data_dir)).language
+        except OSError:
+            configured = None
+    i18n.set_language(i18n.initial_language(known.lang, configured))
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--data-dir", metavar="DIR", default=default,
+                        help=_("data folder (default: $OEKOAUDIT_DATA_DIR or the user data folder)"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=default,
+                        help=_("language of the program's text: de (default) or en"))
+
+
+def _json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="oekoaudit",
+        description=_("Environmental audits (EMAS, ISO 14001, ÖKOPROFIT, QuB) offline on your computer. "
+                      "Without a command the window opens."),
+    )
+    _common(parser, top=True)
+    from oekoaudit import __version__
+
+    parser.add_argument("--version", action="version", version=f"oekoaudit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common(p, top=False)
+        return p
+
+    gui = command("gui", _("open the window"))
+    gui.add_argument("--audit", metavar="AUDIT_ID", help=_("open this audit"))
+
+    demo = command("demo", _("create a demo organisation with a partly answered ISO 14001 audit"))
+    _json_flag(demo)
+
+    audits = command("audits", _("list audits"))
+    audits_sub = audits.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    audits_list = audits_sub.add_parser("list", help=_("list every audit with its progress"))
+    _common(audits_list, top=False)
+    _json_flag(audits_list)
+
+    audit = command("audit", _("create or show an audit"))
+    audit_sub = audit.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    new = audit_sub.add_parser("new", help=_("create an audit (and the organisation, if it is new)"))
+    _common(new, top=False)
+    new.add_argument("--org", required=True, metavar="NAME", help=_("organisation name (or id)"))
+    new.add_argument("--scheme", required=True, metavar="CATALOGUE_ID",
+                     help=_("catalogue id, e.g. iso14001-2015 (see: catalogue list)"))
+    new.add_argument("--kind", default="internal", metavar="KIND",
+                     help=_("initial, surveillance, recertification, internal (default), self-assessment"))
+    new.add_argument("--title", default="", help=_("title of the audit"))
+    new.add_argument("--lead-auditor", default="", metavar="NAME", help=_("lead auditor"))
+    _json_flag(new)
+    show = audit_sub.add_parser("show", help=_("show an audit with every answer, note and finding"))
+    _common(show, top=False)
+    show.add_argument("audit_id", metavar="AUDIT_ID", help=_("audit id (or its first characters)"))
+    _json_flag(show)
+
+    answer = command("answer", _("answer a checklist item"))
+    answer.add_argument("audit_id", metavar="AUDIT_ID", help=_("audit id (or its first characters)"))
+    answer.add_argument("item_key", metavar="ITEM_KEY", help=_("item key, e.g. 6.1.2"))
+    answer.add_argument("result", metavar="RESULT",
+                        help=_("conform, minor_nc, major_nc, observation, improvement, not_applicable, open"))
+    answer.add_argument("--note", metavar="TEXT", help=_("note on the item (replaces the previous note)"))
+    _json_flag(answer)
+
+    catalogue = command("catalogue", _("list, show and check checklist catalogues"))
+    cat_sub = catalogue.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    cat_list = cat_sub.add_parser("list", help=_("list the available catalogues"))
+    _common(cat_list, top=False)
+    _json_flag(cat_list)
+    cat_show = cat_sub.add_parser("show", help=_("show a catalogue's sections and items"))
+    _common(cat_show, top=False)
+    cat_show.add_argument("catalogue_id", metavar="ID", help=_("catalogue id"))
+    _json_flag(cat_show)
+    cat_check = cat_sub.add_parser("check", help=_("validate catalogue files (default: all shipped ones)"))
+    _common(cat_check, top=False)
+    cat_check.add_argument("files", nargs="*", metavar="FILE", help=_("catalogue file (YAML)"))
+    _json_flag(cat_check)
+
+    shot = command("screenshot", _("render the main window to a PNG image (offscreen)"))
+    shot.add_argument("--audit", metavar="AUDIT_ID", help=_("show this audit"))
+    shot.add_argument("--view", default=None, metavar="NAME", help=_("overview or checklist (default)"))
+    shot.add_argument("--size", default="1280x800", metavar="WxH", help=_("window size (default 1280x800)"))
+    shot.add_argument("-o", "--output", required=True, metavar="FILE.png", help=_("where to write the PNG"))
+
+    return parser
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    _preselect_language(argv)
+    args = build_parser().parse_args(argv)
+    for name in ("data_dir", "lang", "json"):
+        if not hasattr(args, name):
+            setattr(args, name, None if name != "json" else False)
+    return args

@@ -1,0 +1,74 @@
+"""The user's-language names of enum values, shared by the window, the command line and the report."""
+
+from __future__ import annotations
+
+from oekoaudit.domain.audit import AuditKind, AuditStatus
+from oekoaudit.domain.checklist import DocumentedInformation
+from oekoaudit.domain.finding import ActionStatus, FindingClass
+from oekoaudit.domain.scoring import Verdict
+from oekoaudit.i18n import N_, _
+
+_KIND = {
+    AuditKind.INITIAL: N_("initial audit"),
+    AuditKind.SURVEILLANCE: N_("surveillance audit"),
+    AuditKind.RECERTIFICATION: N_("recertification audit"),
+    AuditKind.INTERNAL: N_("internal audit"),
+    AuditKind.SELF_ASSESSMENT: N_("self-assessment"),
+}
+_STATUS = {
+    AuditStatus.PLANNED: N_("planned"),
+    AuditStatus.IN_PROGRESS: N_("in progress"),
+    AuditStatus.IN_REVIEW: N_("in review"),
+    AuditStatus.CLOSED: N_("closed"),
+}
+_VERDICT = {
+    Verdict.NOT_ASSESSED: N_("not assessed"),
+    Verdict.CONFORM: N_("conform"),
+    Verdict.IMPROVEMENT: N_("conform, with opportunities for improvement"),
+    Verdict.OBSERVATION: N_("conform, with observations"),
+    Verdict.MINOR_NC: N_("minor nonconformity"),
+    Verdict.MAJOR_NC: N_("major nonconformity"),
+}
+_FINDING = {
+    FindingClass.MAJOR_NC: N_("major nonconformity"),
+    FindingClass.MINOR_NC: N_("minor nonconformity"),
+    FindingClass.OBSERVATION: N_("observation"),
+    FindingClass.IMPROVEMENT: N_("opportunity for improvement"),
+    FindingClass.POSITIVE: N_("positive finding"),
+}
+_ACTION = {
+    ActionStatus.OPEN: N_("open"),
+    ActionStatus.IN_PROGRESS: N_("in progress"),
+    ActionStatus.DONE: N_("done"),
+    ActionStatus.VERIFIED: N_("verified"),
+}
+_DOCINFO = {
+    DocumentedInformation.NONE: N_("no documented information required"),
+    DocumentedInformation.MAINTAIN: N_("documented information to maintain (document)"),
+    DocumentedInformation.RETAIN: N_("documented information to retain (record)"),
+    DocumentedInformation.MAINTAIN_AND_RETAIN: N_("documented information to maintain and retain"),
+}
+
+
+def kind(value: AuditKind) -> str:
+    return _(_KIND[value])
+
+
+def status(value: AuditStatus) -> str:
+    return _(_STATUS[value])
+
+
+def verdict(value: Verdict) -> str:
+    return _(_VERDICT[value])
+
+
+def finding_class(value: FindingClass) -> str:
+    return _(_FINDING[value])
+
+
+def action_status(value: ActionStatus) -> str:
+    return _(_ACTION[value])
+
+
+def documented_information(value: DocumentedInformation) -> str:
+    return _(_DOCINFO[value])
