@@ -122,7 +122,7 @@ def describe(error: BaseException) -> str:
         return str(error)
     translated = _(template)
     try:
-        return translated.format(**params)
+        return translated.format(**dict(params))
     except (KeyError, IndexError, ValueError):
         return translated
 

@@ -1,0 +1,1 @@
+"""The .oekoaudit package: export, verify, import. Filled by the package issue."""

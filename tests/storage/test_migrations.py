@@ -1,0 +1,91 @@
+"""Migrations: every golden database upgrades with its data intact; head matches the ORM."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from oekoaudit.storage import backup as backups
+from oekoaudit.storage.migrate import current_revision, head_revision
+from oekoaudit.storage.orm import Base
+from oekoaudit.storage.store import Store
+
+GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "databases"
+
+
+def test_every_revision_has_a_golden_database() -> None:
+    from oekoaudit.storage.migrate import script_directory
+
+    revisions = {r.revision for r in script_directory().walk_revisions()}
+    golden = {p.stem.removeprefix("rev_") for p in GOLDEN.glob("rev_*.sqlite")}
+    # the newest revision gets its golden file when it ships; every older one must have one
+    assert revisions - golden <= {head_revision()}
+    assert golden <= revisions
+
+
+@pytest.mark.parametrize("golden", sorted(GOLDEN.glob("rev_*.sqlite")), ids=lambda p: p.stem)
+def test_golden_database_upgrades_with_data_intact(golden: Path, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(golden, data_dir / "oekoaudit.sqlite")
+    from oekoaudit.services import open_services
+
+    with open_services(data_dir) as services:
+        assert services.info().migrated
+        detail = services.audits.detail("cccccccc-0000-4000-8000-000000000001")
+        assert detail.audit.organisation_name == "Altbestand Gießerei KG"
+        assert detail.audit.site_name == "Werk Süd"
+        assert detail.audit.lead_auditor == "Dr. Ö. Prüfer"
+        assert detail.answers["4.1"].note == "Kontext geprüft – ok ✓"
+        assert detail.answers["8.2"].result == "major_nc"
+        assert [f.statement for f in detail.findings] == ["Es gibt keinen Alarm- und Gefahrenabwehrplan."]
+        assert services.info().device_id == "11111111-1111-4111-8111-111111111111"
+        assert services.integrity_problems() == []
+        # and the upgraded store keeps working
+        services.audits.answer(detail.audit.id, "4.2", "conform", "nach Upgrade")
+    assert any(b.reason.startswith("before-migration") for b in backups.list_backups(data_dir / "backups"))
+    engine = Store.open(data_dir)
+    try:
+        assert current_revision(engine.engine) == head_revision()
+    finally:
+        engine.close()
+
+
+def test_a_new_store_is_built_by_the_migrations_and_matches_the_orm(data_dir: Path) -> None:
+    with Store.open(data_dir) as store, store.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    golden = sorted(GOLDEN.glob("rev_*.sqlite"))[0]
+    shutil.copy(golden, data_dir / "oekoaudit.sqlite")
+    from alembic import op
+
+    real_create_table = op.create_table
+    calls = {"n": 0}
+
+    def failing_create_table(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk pulled mid-migration")
+        return real_create_table(*args, **kwargs)
+
+    monkeypatch.setattr(op, "create_table", failing_create_table)
+    with pytest.raises(RuntimeError):
+        Store.open(data_dir)
+    conn = sqlite3.connect(data_dir / "oekoaudit.sqlite")
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        conn.close()
+    assert version == golden.stem.removeprefix("rev_")
+    assert "measures" not in tables  # the first table of 0002 was rolled back with the rest

@@ -1,0 +1,79 @@
+"""The German catalogue is complete: every string of the app translated, placeholders intact."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from oekoaudit import i18n
+
+REPO = Path(__file__).resolve().parent.parent
+PO = REPO / "resources" / "translations" / "de" / "LC_MESSAGES" / "oekoaudit.po"
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def _source_messages() -> dict[str, str]:
+    found = {}
+    for filename, _lineno, message, _comments, _context in extract_from_dir(
+        REPO / "oekoaudit", keywords=KEYWORDS, method_map=[("**.py", "python")]
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found[msgid] = filename
+    return found
+
+
+def _catalog():  # type: ignore[no-untyped-def]
+    with PO.open("rb") as fh:
+        return read_po(fh, locale="de")
+
+
+def test_every_string_in_the_source_has_a_german_translation() -> None:
+    catalog = _catalog()
+    missing = []
+    for msgid, filename in sorted(_source_messages().items()):
+        message = catalog.get(msgid)
+        if message is None:
+            missing.append(f"{filename}: not in the .po: {msgid!r}")
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            missing.append(f"{filename}: untranslated: {msgid!r}")
+        if message.fuzzy:
+            missing.append(f"{filename}: fuzzy: {msgid!r}")
+    assert not missing, "run build/build_translations.py extract update, then translate:\n" + "\n".join(missing)
+
+
+def test_translations_keep_their_placeholders() -> None:
+    broken = []
+    for message in _catalog():
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        for text in strings:
+            if set(PLACEHOLDER.findall(text)) != wanted:
+                broken.append(f"{message.id!r} -> {text!r}")
+    assert not broken, "\n".join(broken)
+
+
+def test_german_is_the_default_and_english_is_available() -> None:
+    i18n.set_language(i18n.initial_language(None, None))
+    assert i18n.get_language() == "de"
+    assert i18n._("Cancelled.") != "Cancelled."
+    i18n.set_language("en")
+    assert i18n._("Cancelled.") == "Cancelled."
+
+
+def test_language_choice_order(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv(i18n.LANG_ENV, "en_GB.UTF-8")
+    assert i18n.initial_language("de", "de") == "de"
+    assert i18n.initial_language(None, "de") == "en"
+    monkeypatch.setenv(i18n.LANG_ENV, "fr")
+    assert i18n.initial_language(None, "en") == "en"
+    assert i18n.initial_language(None, None) == "de"
