@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from oekoaudit.domain.audit import Audit, AuditDetail, AuditKind, AuditStatus, AuditSummary, Organisation, Site
@@ -101,6 +102,9 @@ class AuditService:
         return Repository(session, self._store.device_id)  # type: ignore[arg-type]
 
     def _checklist(self, repo: Repository, fingerprint: str) -> Checklist:
+        cached = self._catalogues.cached_snapshot(fingerprint)
+        if cached is not None:
+            return cached
         content = repo.snapshot(fingerprint)
         if content is None:
             raise NotFoundError(N_("The checklist snapshot {id} of this audit is missing."), id=fingerprint[:12])
@@ -111,6 +115,8 @@ class AuditService:
     def resolve(self, audit_ref: str) -> str:
         """The full id of an audit given its id or a unique prefix of at least 4 characters."""
         ref = audit_ref.strip().lower()
+        if _is_uuid(ref):
+            return ref  # a full id needs no look-up; whoever uses it checks that it exists
         if len(ref) < 4:
             raise UserInputError(N_("An audit id needs at least 4 characters: {ref}"), ref=audit_ref)
         with self._store.read() as s:
@@ -246,6 +252,13 @@ class AuditService:
     def change_log(self, entity_id: str) -> list[tuple]:
         with self._store.read() as s:
             return self._repo(s).change_log(entity_id)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 def _with_titles(audit: Audit, checklist: Checklist) -> Audit:

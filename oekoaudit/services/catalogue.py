@@ -42,6 +42,10 @@ class CatalogueService:
     def snapshot_json(checklist: Checklist) -> str:
         return snapshot_bytes(checklist).decode("utf-8")
 
+    def cached_snapshot(self, fingerprint: str) -> Checklist | None:
+        with self._lock:
+            return self._snapshots.get(fingerprint)
+
     def from_snapshot(self, fingerprint: str, content: str) -> Checklist:
         with self._lock:
             cached = self._snapshots.get(fingerprint)

@@ -15,16 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import NullPool
 
 READ_ONLY = "oekoaudit_read_only"
 
 
 def make_engine(db_path: Path) -> Engine:
-    # NullPool: every unit of work opens its own connection and closes it again, so nothing
-    # holds the file between operations (copying, backups, Windows file locks) and no
-    # connection is ever shared between threads.
-    engine = create_engine(f"sqlite:///{db_path}", poolclass=NullPool, connect_args={"timeout": 5.0})
+    # A small pool: opening a connection (and setting its pragmas) costs more than a whole
+    # autosave. Pooled connections are handed to one thread at a time (SQLAlchemy's default
+    # for file databases, with check_same_thread off); Store.close() disposes of the pool
+    # before anything copies or removes the file.
+    engine = create_engine(f"sqlite:///{db_path}", pool_size=4, max_overflow=4, pool_pre_ping=False,
+                           connect_args={"timeout": 5.0})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
