@@ -7,16 +7,18 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oekoaudit import i18n
 from oekoaudit.cli import output
 from oekoaudit.cli.parser import EXIT_OK, EXIT_USER_ERROR
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _, ngettext
-from oekoaudit.services import Services, labels, open_services
+from oekoaudit.services import labels
 from oekoaudit.services.catalogue import CatalogueService
-from oekoaudit.services.demo import create_demo
+
+if TYPE_CHECKING:
+    from oekoaudit.services.container import Services
 
 
 def _print_json(data: Any) -> None:
@@ -31,6 +33,8 @@ def _lang() -> str:
 
 
 def cmd_demo(args: argparse.Namespace, services: Services) -> int:
+    from oekoaudit.services.demo import create_demo
+
     result = create_demo(services.organisations, services.audits)
     if args.json:
         _print_json({
@@ -233,6 +237,8 @@ def run(args: argparse.Namespace) -> int:
         if args.command == "catalogue":
             return _CATALOGUE_COMMANDS[args.action](args, CatalogueService())
         handler = _STORE_COMMANDS[(args.command, getattr(args, "action", None))]
+        from oekoaudit.services.container import open_services
+
         with open_services(args.data_dir) as services:
             return handler(args, services)
     except OekoauditError as exc:
