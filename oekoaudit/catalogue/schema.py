@@ -59,7 +59,7 @@ class ItemModel(_Strict):
 def _node_kind(value: Any) -> str:
     if isinstance(value, dict):
         return "section" if "items" in value else "item"
-    return "section" if hasattr(value, "items") and isinstance(getattr(value, "items"), list) else "item"
+    return "section" if hasattr(value, "items") and isinstance(value.items, list) else "item"
 
 
 Node = Annotated[

@@ -5,13 +5,21 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from oekoaudit.domain.audit import Audit, AuditDetail, AuditKind, AuditStatus, AuditSummary, Organisation, Site
+from oekoaudit.domain.audit import (
+    Audit,
+    AuditDetail,
+    AuditKind,
+    AuditStatus,
+    AuditSummary,
+    Organisation,
+    Site,
+)
 from oekoaudit.domain.changes import Changes
 from oekoaudit.domain.checklist import AnswerOption, Checklist
 from oekoaudit.domain.finding import Finding, FindingClass
 from oekoaudit.domain.scoring import audit_progress
-from oekoaudit.i18n import _
 from oekoaudit.errors import N_, AmbiguousError, NotFoundError, ReadOnlyError, UserInputError
+from oekoaudit.i18n import _
 from oekoaudit.services.catalogue import CatalogueService
 from oekoaudit.storage.repositories import Repository
 from oekoaudit.storage.store import Store

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from oekoaudit import i18n, paths
-from oekoaudit.catalogue import CatalogueRegistry, check_file, checklist_from_snapshot, checklist_snapshot, load_catalogue
+from oekoaudit.catalogue import (
+    CatalogueRegistry,
+    check_file,
+    checklist_from_snapshot,
+    checklist_snapshot,
+    load_catalogue,
+)
 from oekoaudit.catalogue.schema import CatalogueModel
 from oekoaudit.domain.checklist import DocumentedInformation, Rating
 from oekoaudit.errors import CatalogueError, NotFoundError
