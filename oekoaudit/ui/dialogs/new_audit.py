@@ -1,0 +1,126 @@
+"""New audit: organisation, site, checklist catalogue, kind, title, lead auditor and start date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
+
+from oekoaudit import i18n
+from oekoaudit.domain.audit import AuditKind
+from oekoaudit.errors import OekoauditError
+from oekoaudit.i18n import _, describe, ngettext
+from oekoaudit.services import Services, labels
+from oekoaudit.ui.dialogs.base import FormDialog
+from oekoaudit.ui.tasks import DbWorker
+
+
+class NewAuditDialog(FormDialog):
+    """On success ``result_value`` is the new :class:`~oekoaudit.domain.audit.Audit`."""
+
+    def __init__(self, services: Services, worker: DbWorker, organisation_id: str | None = None,
+                 site_id: str | None = None, lead_auditor: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(worker, _("New audit"), parent)
+        self._services = services
+        lang = i18n.get_language()
+        self.set_intro(_("The checklist is fixed when the audit is created: later editions of the catalogue "
+                         "do not change it."))
+
+        self.organisation_combo = QComboBox(self)
+        self.organisation_combo.setObjectName("organisation_combo")
+        for organisation in sorted(services.organisations.list(), key=lambda o: o.name.casefold()):
+            self.organisation_combo.addItem(organisation.name, organisation.id)
+        self.site_combo = QComboBox(self)
+        self.site_combo.setObjectName("site_combo")
+
+        self.catalogue_combo = QComboBox(self)
+        self.catalogue_combo.setObjectName("catalogue_combo")
+        try:
+            catalogues = services.catalogues.list()
+        except OekoauditError as exc:
+            catalogues = []
+            self.show_error(describe(exc))
+        for info in catalogues:
+            text = info.title.get(lang)
+            if info.status != "published":
+                text = _("{title} ({status})").format(title=text, status=info.status)
+            self.catalogue_combo.addItem(text, info.id)
+            self.catalogue_combo.setItemData(self.catalogue_combo.count() - 1, _items(info.item_count),
+                                             Qt.ItemDataRole.ToolTipRole)
+
+        self.kind_combo = QComboBox(self)
+        self.kind_combo.setObjectName("kind_combo")
+        for kind in AuditKind:
+            self.kind_combo.addItem(labels.kind(kind), kind.value)
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(AuditKind.INTERNAL.value))
+
+        self.title_edit = QLineEdit(self)
+        self.title_edit.setObjectName("title_edit")
+        self.title_edit.setPlaceholderText(_("e.g. Surveillance audit 2026 (optional)"))
+        self.title_edit.setMaxLength(300)
+        self.lead_edit = QLineEdit(lead_auditor, self)
+        self.lead_edit.setObjectName("lead_edit")
+        self.date_edit = QDateEdit(QDate.currentDate(), self)
+        self.date_edit.setObjectName("date_edit")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("dd.MM.yyyy" if lang == "de" else "yyyy-MM-dd")
+
+        self.form.addRow(_("Organisation") + " *", self.organisation_combo)
+        self.form.addRow(_("Site") + " *", self.site_combo)
+        self.form.addRow(_("Checklist") + " *", self.catalogue_combo)
+        self.form.addRow(_("Kind of audit"), self.kind_combo)
+        self.form.addRow(_("Title"), self.title_edit)
+        self.form.addRow(_("Lead auditor"), self.lead_edit)
+        self.form.addRow(_("Start date"), self.date_edit)
+
+        self.organisation_combo.currentIndexChanged.connect(self._on_organisation_combo_current_index_changed)
+        if organisation_id is not None:
+            index = self.organisation_combo.findData(organisation_id)
+            if index >= 0:
+                self.organisation_combo.setCurrentIndex(index)
+        self._fill_sites(site_id)
+        self.title_edit.setFocus()
+
+    def _on_organisation_combo_current_index_changed(self, _index: int) -> None:
+        self._fill_sites(None)
+
+    def _fill_sites(self, site_id: str | None) -> None:
+        self.site_combo.clear()
+        organisation_id = self.organisation_combo.currentData()
+        if organisation_id is None:
+            return
+        for site in self._services.organisations.sites(organisation_id):
+            self.site_combo.addItem(site.name, site.id)
+        if site_id is not None:
+            index = self.site_combo.findData(site_id)
+            if index >= 0:
+                self.site_combo.setCurrentIndex(index)
+
+    def validate(self) -> bool:
+        if self.organisation_combo.currentData() is None:
+            self.show_error(_("Please create an organisation first."))
+            return False
+        if self.catalogue_combo.currentData() is None:
+            self.show_error(_("Please choose a checklist."), focus=self.catalogue_combo)
+            return False
+        return True
+
+    def write(self) -> Callable[[], Any]:
+        audits = self._services.audits
+        organisation_id = self.organisation_combo.currentData()
+        site_id = self.site_combo.currentData()
+        catalogue = self.catalogue_combo.currentData()
+        kind = self.kind_combo.currentData()
+        title = self.title_edit.text().strip()
+        lead = self.lead_edit.text().strip()
+        qdate = self.date_edit.date()
+        start = date(qdate.year(), qdate.month(), qdate.day())
+        return lambda: audits.create(organisation_id, catalogue, kind=kind, title=title, site_id=site_id,
+                                     lead_auditor=lead, start_date=start)
+
+
+def _items(count: int) -> str:
+    return ngettext("{n} item", "{n} items", count).format(n=count)

@@ -1,0 +1,388 @@
+"""The main window: navigator on the left, the audit workspace on the right, autosave in the status bar."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import replace
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+
+from oekoaudit import __version__, i18n
+from oekoaudit.domain.changes import Changes
+from oekoaudit.domain.checklist import Rating
+from oekoaudit.errors import OekoauditError
+from oekoaudit.i18n import _, describe
+from oekoaudit.services import Services
+from oekoaudit.services.settings import load_settings, save_settings
+from oekoaudit.ui import prompts, style
+from oekoaudit.ui.dialogs.new_audit import NewAuditDialog
+from oekoaudit.ui.dialogs.new_organisation import NewOrganisationDialog
+from oekoaudit.ui.models.navigator_model import audit_title
+from oekoaudit.ui.qtcompat import emit
+from oekoaudit.ui.tasks import ChangeNotifier, DbWorker, TaskRunner
+from oekoaudit.ui.views.navigator_view import NavigatorView
+from oekoaudit.ui.views.workspace import AuditWorkspace
+
+LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
+
+
+def error_text(exc: BaseException) -> str:
+    """The user's-language message for an error from a service (or a short generic one)."""
+    if isinstance(exc, OekoauditError):
+        return describe(exc)
+    return _("Unexpected error: {message}").format(message=str(exc) or type(exc).__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, notifier: ChangeNotifier | None = None, worker: DbWorker | None = None,
+                 tasks: TaskRunner | None = None, ui_settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.notifier = notifier or ChangeNotifier(self)
+        self.worker = worker or DbWorker(self)
+        self.tasks = tasks or TaskRunner(parent=self)
+        self._ui_settings = ui_settings
+        self._write_failed = False
+        self._dialog: Any = None  # the open New … dialog (tests reach it here)
+        self.setObjectName("main_window")
+        self.setWindowTitle("oekoaudit")
+        self.resize(1280, 800)
+        self._build()
+        self._build_menus()
+        self._connect_signals()
+        self.reload_navigator()
+        self._update_save_state()
+        self._restore_ui_state()
+
+    # ---- layout -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.navigator = NavigatorView(self)
+        self.navigator.setMinimumWidth(200)
+        self.workspace = AuditWorkspace(self.services, self.worker, self.notifier, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.navigator)
+        self.splitter.addWidget(self.workspace)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([290, 990])
+        self.setCentralWidget(self.splitter)
+        self.save_state_label = QLabel(self)
+        self.save_state_label.setObjectName("save_state_label")
+        self.save_state_label.setContentsMargins(8, 0, 8, 0)
+        self.statusBar().addPermanentWidget(self.save_state_label)
+
+    def _build_menus(self) -> None:
+        menu_bar = self.menuBar()
+        file_menu = menu_bar.addMenu(_("&File"))
+        self.action_new_organisation = QAction(_("New &organisation…"), self)
+        self.action_new_organisation.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.action_new_audit = QAction(_("&New audit…"), self)
+        self.action_new_audit.setShortcut(QKeySequence.StandardKey.New)
+        self.action_quit = QAction(_("&Quit"), self)
+        self.action_quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.action_new_organisation)
+        file_menu.addAction(self.action_new_audit)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+
+        view_menu = menu_bar.addMenu(_("&View"))
+        self.action_show_overview = QAction(_("&Overview"), self)
+        self.action_show_overview.setShortcut(QKeySequence("Ctrl+1"))
+        self.action_show_checklist = QAction(_("&Checklist"), self)
+        self.action_show_checklist.setShortcut(QKeySequence("Ctrl+2"))
+        view_menu.addAction(self.action_show_overview)
+        view_menu.addAction(self.action_show_checklist)
+        view_menu.addSeparator()
+        language_menu = view_menu.addMenu(_("&Language"))
+        self.language_group = QActionGroup(self)
+        self.language_group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        for code in i18n.LANGUAGES:
+            action = QAction(LANGUAGE_NAMES.get(code, code), self)
+            action.setCheckable(True)
+            action.setChecked(code == i18n.get_language())
+            action.setData(code)
+            self.language_group.addAction(action)
+            language_menu.addAction(action)
+            self.language_actions[code] = action
+
+        help_menu = menu_bar.addMenu(_("&Help"))
+        self.action_shortcuts = QAction(_("&Keyboard shortcuts"), self)
+        self.action_shortcuts.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.action_about = QAction(_("&About oekoaudit"), self)
+        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.action_shortcuts)
+        help_menu.addAction(self.action_about)
+
+    def _connect_signals(self) -> None:
+        self.action_new_organisation.triggered.connect(self.new_organisation)
+        self.action_new_audit.triggered.connect(self.new_audit)
+        self.action_quit.triggered.connect(self.close)
+        self.action_show_overview.triggered.connect(self._on_action_show_overview_triggered)
+        self.action_show_checklist.triggered.connect(self._on_action_show_checklist_triggered)
+        self.language_group.triggered.connect(self._on_language_group_triggered)
+        self.action_shortcuts.triggered.connect(self.show_shortcuts)
+        self.action_about.triggered.connect(self.show_about)
+
+        self.navigator.audit_selected.connect(self._on_navigator_audit_selected)
+        self.navigator.audit_activated.connect(self._on_navigator_audit_activated)
+        self.navigator.new_organisation_requested.connect(self.new_organisation)
+        self.workspace.welcome.new_organisation_requested.connect(self.new_organisation)
+        self.workspace.welcome.new_audit_requested.connect(self.new_audit)
+        self.workspace.message.connect(self._on_workspace_message)
+        self.workspace.write_failed.connect(self._on_workspace_write_failed)
+        self.workspace.note_dirty_changed.connect(self._on_workspace_note_dirty_changed)
+        self.workspace.audit_changed.connect(self._on_workspace_audit_changed)
+        self.workspace.checklist.saved.connect(self._on_checklist_saved)
+        self.worker.pending_changed.connect(self._on_worker_pending_changed)
+        self.notifier.changed.connect(self._on_notifier_changed)
+        self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
+
+    # ---- navigation ---------------------------------------------------------------------
+
+    def reload_navigator(self) -> None:
+        try:
+            organisations = self.services.organisations.list()
+            sites = self.services.organisations.sites()
+            audits = self.services.audits.list()
+        except OekoauditError as exc:
+            self.statusBar().showMessage(describe(exc))
+            return
+        self.navigator.set_rows(organisations, sites, audits)
+        self.workspace.welcome.set_state(has_organisations=bool(organisations), has_audits=bool(audits))
+
+    def open_audit(self, audit_id: str, view: str | None = None) -> bool:
+        """Select an audit (full id) and show it; ``view`` is "overview" or "checklist"."""
+        if not self.navigator.select_audit(audit_id) or self.workspace.audit_id != audit_id:
+            self._show_audit(audit_id)
+        if self.workspace.audit_id != audit_id:
+            return False
+        if view is not None:
+            self.workspace.show_view(view)
+        return True
+
+    def _show_audit(self, audit_id: str | None) -> None:
+        try:
+            self.workspace.show_audit(audit_id)
+        except OekoauditError as exc:
+            self.statusBar().showMessage(describe(exc))
+            prompts.error(self, describe(exc))
+
+    def _on_navigator_audit_selected(self, audit_id: object) -> None:
+        self._show_audit(audit_id if isinstance(audit_id, str) else None)
+
+    def _on_navigator_audit_activated(self, audit_id: str) -> None:
+        if self.workspace.audit_id == audit_id:
+            self.workspace.show_view("checklist")
+
+    def _on_workspace_audit_changed(self, audit_id: object) -> None:
+        detail = self.workspace.detail
+        if detail is not None:
+            self.setWindowTitle(_("{audit} – oekoaudit").format(audit=audit_title(detail.audit)))
+        else:
+            self.setWindowTitle("oekoaudit")
+
+    def _on_action_show_overview_triggered(self) -> None:
+        self.workspace.show_view("overview")
+
+    def _on_action_show_checklist_triggered(self) -> None:
+        self.workspace.show_view("checklist")
+
+    # ---- creating -----------------------------------------------------------------------
+
+    def new_organisation(self) -> NewOrganisationDialog:
+        dialog = NewOrganisationDialog(self.services, self.worker, self)
+        dialog.accepted.connect(lambda: self._on_organisation_created(dialog.result_value))
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        self._dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_organisation_created(self, organisation: Any) -> None:
+        emit(self.notifier.changed, Changes(organisations=True))
+        if organisation is not None:
+            self.statusBar().showMessage(_("Organisation {name} created.").format(name=organisation.name), 6000)
+            index = self.navigator.model.index_of_organisation(organisation.id)
+            if index.isValid():
+                self.navigator.tree.setCurrentIndex(index)
+
+    def new_audit(self) -> NewAuditDialog | NewOrganisationDialog:
+        if not self.services.organisations.list():
+            prompts.information(self, _("Create the organisation first; then the audit."))
+            return self.new_organisation()
+        try:
+            lead = load_settings(self.services.data_dir).auditor_name
+        except OSError:
+            lead = ""
+        dialog = NewAuditDialog(self.services, self.worker, self.navigator.selected_organisation_id(),
+                                self.navigator.selected_site_id(), lead_auditor=lead, parent=self)
+        dialog.accepted.connect(lambda: self._on_audit_created(dialog.result_value))
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        self._dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_audit_created(self, audit: Any) -> None:
+        if audit is None:
+            return
+        emit(self.notifier.changed, Changes(audits=True, audit_id=audit.id))
+        self.open_audit(audit.id, "checklist")
+        self.statusBar().showMessage(_("Audit created. Answer with the number keys."), 8000)
+
+    def _forget_dialog(self, dialog: Any) -> None:
+        if self._dialog is dialog:
+            self._dialog = None
+        dialog.deleteLater()
+
+    @property
+    def active_dialog(self) -> Any:
+        return self._dialog
+
+    # ---- changes and saving -------------------------------------------------------------
+
+    def _on_notifier_changed(self, changes: Any) -> None:
+        if isinstance(changes, Changes) and (changes.organisations or changes.audits or changes.answers):
+            self.reload_navigator()
+
+    def _on_checklist_saved(self, _changes: Any) -> None:
+        self._write_failed = False
+        self._update_save_state()
+
+    def _on_worker_pending_changed(self, _pending: int) -> None:
+        self._update_save_state()
+
+    def _on_workspace_note_dirty_changed(self, _dirty: bool) -> None:
+        self._update_save_state()
+
+    def _update_save_state(self) -> None:
+        if self._write_failed:
+            text, colour = _("Not saved"), style.ERROR_TEXT
+        elif self.worker.pending or self.workspace.checklist.has_unsaved_note():
+            text, colour = _("Saving …"), style.MUTED_TEXT
+        else:
+            text, colour = _("All changes saved"), style.RATING_TEXT_COLOURS[Rating.CONFORM]
+        self.save_state_label.setText(text)
+        self.save_state_label.setStyleSheet(f"color: {colour};")
+
+    def _on_workspace_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 6000)
+
+    def _on_workspace_write_failed(self, exc: Any) -> None:
+        if not isinstance(exc, OekoauditError):
+            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        message = error_text(exc)
+        self._write_failed = True
+        self._update_save_state()
+        self.statusBar().showMessage(_("Not saved: {message}").format(message=message))
+        # show what the store really holds, so nothing unsaved looks saved
+        try:
+            self.workspace.reload()
+        except OekoauditError:
+            pass
+        self.reload_navigator()
+        prompts.error(self, _("The change could not be saved.\n\n{message}").format(message=message))
+
+    def flush(self) -> bool:
+        """Write the note being typed and wait for every pending write."""
+        self.workspace.checklist.commit_note()
+        return self.worker.flush()
+
+    # ---- settings and help --------------------------------------------------------------
+
+    def _on_language_group_triggered(self, action: QAction) -> None:
+        code = action.data()
+        try:
+            current = load_settings(self.services.data_dir)
+            save_settings(self.services.data_dir, replace(current, language=code))
+        except OSError as exc:
+            prompts.error(self, _("The setting could not be saved: {message}").format(message=str(exc)))
+            return
+        if code != i18n.get_language():
+            prompts.information(self, _("The language changes when oekoaudit is started again."))
+
+    def show_shortcuts(self) -> None:
+        detail = self.workspace.detail
+        lang = i18n.get_language()
+        lines = []
+        if detail is not None:
+            for option in detail.checklist.scale.options:
+                lines.append((option.shortcut, option.label.get(lang)))
+        else:
+            lines.append(("1 … 6, 0", _("answer the current item")))
+        lines += [
+            ("↑ / ↓", _("previous / next row")),
+            ("← / →", _("collapse / expand a section")),
+            (_("N or Ctrl+↓"), _("next unanswered item")),
+            (_("Enter"), _("write a note on the item")),
+            (_("Ctrl+Enter or Esc"), _("back from the note to the checklist")),
+            ("Ctrl+1 / Ctrl+2", _("overview / checklist")),
+        ]
+        rows = "".join(f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>" for k, v in lines)
+        intro = escape(_("In the checklist, the answer keys apply while the list or an answer button has the "
+                         "focus (not while you type a note). After an answer the next item is selected."))
+        prompts.about(self, _("Keyboard shortcuts"), f"<p>{intro}</p><table>{rows}</table>")
+
+    def show_about(self) -> None:
+        info = self.services.info()
+        text = (
+            f"<h3>oekoaudit {escape(__version__)}</h3>"
+            "<p>" + escape(_("Environmental audits (EMAS, ISO 14001, ÖKOPROFIT, QuB) offline on your computer."))
+            + "</p><p>" + escape(_("Data folder: {path}").format(path=info.data_dir)) + "<br>"
+            + escape(_("Database: {path}").format(path=info.database)) + "<br>"
+            + escape(_("Backups: {count} in {path}").format(count=info.backup_count, path=info.backups_dir))
+            + "</p>"
+        )
+        prompts.about(self, _("About oekoaudit"), text)
+
+    # ---- window state -------------------------------------------------------------------
+
+    def _restore_ui_state(self) -> None:
+        settings = self._ui_settings
+        if settings is None:
+            return
+        geometry = settings.value("main_window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = settings.value("main_window/splitter")
+        if isinstance(splitter, QByteArray) and self.splitter.restoreState(splitter):
+            self.splitter.setProperty("user_sized", True)
+        checklist = settings.value("checklist/splitter")
+        if isinstance(checklist, QByteArray) and self.workspace.checklist.splitter.restoreState(checklist):
+            self.workspace.checklist.splitter.setProperty("user_sized", True)
+
+    def _save_ui_state(self) -> None:
+        settings = self._ui_settings
+        if settings is None:
+            return
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        if self.splitter.property("user_sized"):
+            settings.setValue("main_window/splitter", self.splitter.saveState())
+        if self.workspace.checklist.splitter.property("user_sized"):
+            settings.setValue("checklist/splitter", self.workspace.checklist.splitter.saveState())
+        settings.sync()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if not self.splitter.property("user_sized"):
+            total = max(self.splitter.width(), 1)
+            left = min(320, max(210, total * 23 // 100))
+            self.splitter.setSizes([left, total - left])
+
+    def _on_splitter_splitter_moved(self, _pos: int, _index: int) -> None:
+        self.splitter.setProperty("user_sized", True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.flush()
+        self.tasks.wait()
+        self._save_ui_state()
+        super().closeEvent(event)

@@ -1,0 +1,204 @@
+"""The right half of the checklist: what to ask, what to look for, the answer and the note."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent, QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
+
+from oekoaudit import i18n
+from oekoaudit.domain.checklist import AnswerScale, DocumentedInformation, Item, Section, Text
+from oekoaudit.domain.scoring import Progress, Verdict
+from oekoaudit.i18n import _
+from oekoaudit.services import labels
+from oekoaudit.ui import style
+from oekoaudit.ui.qtcompat import emit
+from oekoaudit.ui.widgets.answer_bar import AnswerBar
+
+_DOC_CSS = f"""
+h3 {{ color: {style.ACCENT}; font-size: medium; margin-top: 12px; margin-bottom: 4px; }}
+p {{ margin-top: 0px; margin-bottom: 6px; }}
+ul {{ margin-top: 0px; margin-bottom: 4px; margin-left: 0px; -qt-list-indent: 1; }}
+li {{ margin-bottom: 5px; }}
+.muted {{ color: {style.MUTED_TEXT}; }}
+"""
+
+
+class NoteEdit(QPlainTextEdit):
+    """The note field: tells when focus leaves and when the user is done (Ctrl+Enter, Esc)."""
+
+    focus_left = Signal()
+    #: Ctrl+Enter or Escape: save and hand the keyboard back to the checklist
+    done = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        emit(self.focus_left)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl) or event.key() == Qt.Key.Key_Escape:
+            emit(self.done)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def _bullets(texts: tuple[Text, ...], lang: str) -> str:
+    return "<ul>" + "".join(f"<li>{escape(t.get(lang))}</li>" for t in texts) + "</ul>"
+
+
+class ItemDetail(QWidget):
+    answer_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._item: Item | None = None
+        self._build()
+        self._connect_signals()
+        self.show_nothing()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 12, 10)
+        layout.setSpacing(6)
+
+        self.context_label = QLabel(self)
+        self.context_label.setWordWrap(True)
+        self.context_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        self.title_label = QLabel(self)
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont(self.title_label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title_label.setFont(font)
+
+        self.body = QTextBrowser(self)
+        self.body.setFrameShape(QFrame.Shape.NoFrame)
+        self.body.setOpenLinks(False)
+        self.body.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.body.document().setDefaultStyleSheet(_DOC_CSS)
+        self.body.document().setDocumentMargin(2)
+        palette = self.body.palette()
+        palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+        self.body.setPalette(palette)
+
+        self.answer_heading = QLabel(_("Assessment"), self)
+        self.answer_heading.setStyleSheet(f"color: {style.ACCENT}; font-weight: bold;")
+        self.answer_bar = AnswerBar(self)
+
+        self.note_heading = QLabel(_("Note"), self)
+        self.note_heading.setStyleSheet(f"color: {style.ACCENT}; font-weight: bold;")
+        self.note_edit = NoteEdit(self)
+        self.note_edit.setPlaceholderText(
+            _("What did you see, whom did you ask, which documents? Saved automatically."))
+        self.note_edit.setTabChangesFocus(True)
+        lines = self.note_edit.fontMetrics().lineSpacing()
+        self.note_edit.setMinimumHeight(lines * 3 + 14)
+        self.note_edit.setMaximumHeight(lines * 6 + 14)
+        self.note_hint = QLabel(_("Ctrl+Enter or Esc: back to the checklist"), self)
+        self.note_hint.setStyleSheet(f"color: {style.MUTED_TEXT}; font-size: small;")
+
+        self.separator = QFrame(self)
+        self.separator.setFrameShape(QFrame.Shape.HLine)
+        self.separator.setStyleSheet("color: #dadce0;")
+
+        layout.addWidget(self.context_label)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.separator)
+        layout.addWidget(self.answer_heading)
+        layout.addWidget(self.answer_bar)
+        layout.addSpacing(4)
+        layout.addWidget(self.note_heading)
+        layout.addWidget(self.note_edit)
+        layout.addWidget(self.note_hint)
+
+    def _connect_signals(self) -> None:
+        self.answer_bar.answer_chosen.connect(self.answer_chosen)
+
+    @property
+    def item(self) -> Item | None:
+        return self._item
+
+    def _set_answer_widgets_visible(self, visible: bool) -> None:
+        for widget in (self.separator, self.answer_heading, self.answer_bar, self.note_heading, self.note_edit,
+                       self.note_hint):
+            widget.setVisible(visible)
+
+    def show_nothing(self) -> None:
+        self._item = None
+        self.context_label.setText("")
+        self.context_label.setVisible(False)
+        self.title_label.setText(_("Choose a requirement on the left."))
+        self.body.setHtml("<p class='muted'>" + escape(
+            _("Answer with the number keys, move with the arrow keys; N jumps to the next open item.")) + "</p>")
+        self._set_answer_widgets_visible(False)
+
+    def show_section(self, section: Section, progress: Progress | None, path: list[Section]) -> None:
+        lang = i18n.get_language()
+        self._item = None
+        self._set_context(path, lang)
+        self.title_label.setText(f"{section.ref}  {section.title.get(lang)}")
+        parts = []
+        if section.intro:
+            parts.append(f"<p>{escape(section.intro.get(lang))}</p>")
+        if progress is not None:
+            parts.append("<h3>" + escape(_("Progress")) + "</h3>")
+            parts.append("<p>" + escape(_("{answered} of {total} items answered").format(
+                answered=progress.answered, total=progress.total)) + "</p>")
+            if progress.verdict is not Verdict.NOT_ASSESSED:
+                parts.append("<p>" + escape(_("Result: {verdict}").format(verdict=labels.verdict(progress.verdict)))
+                             + "</p>")
+        parts.append("<p class='muted'>" + escape(_("Press → or choose an item to answer it.")) + "</p>")
+        self.body.setHtml("".join(parts))
+        self._set_answer_widgets_visible(False)
+
+    def show_item(self, item: Item, scale: AnswerScale, result: str | None, note: str, path: list[Section],
+                  read_only: bool = False) -> None:
+        lang = i18n.get_language()
+        self._item = item
+        self._set_context(path, lang)
+        self.title_label.setText(f"{item.ref}  {item.title.get(lang)}")
+        parts = []
+        if item.questions:
+            parts.append("<h3>" + escape(_("Audit questions")) + "</h3>" + _bullets(item.questions, lang))
+        if item.guidance:
+            parts.append("<h3>" + escape(_("Guidance")) + "</h3>"
+                         f"<p>{escape(item.guidance.get(lang))}</p>")
+        if item.evidence:
+            parts.append("<h3>" + escape(_("Typical evidence")) + "</h3>" + _bullets(item.evidence, lang))
+        doc = labels.documented_information(item.documented_information)
+        if item.documented_information_note:
+            doc = f"{doc}: {item.documented_information_note.get(lang)}"
+        doc_class = "muted" if item.documented_information is DocumentedInformation.NONE else ""
+        parts.append("<h3>" + escape(_("Documented information")) + "</h3>"
+                     f"<p class='{doc_class}'>{escape(doc)}</p>")
+        self.body.setHtml("".join(parts))
+        self.body.verticalScrollBar().setValue(0)
+        self.answer_bar.set_scale(scale)
+        self.answer_bar.set_current(result)
+        self._set_answer_widgets_visible(True)
+        self.answer_bar.setEnabled(not read_only)
+        self.note_edit.setReadOnly(read_only)
+        self.set_note(note)
+
+    def set_result(self, result: str | None) -> None:
+        self.answer_bar.set_current(result)
+
+    def set_note(self, note: str) -> None:
+        """Replace the note's text without it counting as an edit."""
+        if self.note_edit.toPlainText() != note:
+            blocked = self.note_edit.blockSignals(True)
+            try:
+                self.note_edit.setPlainText(note)
+            finally:
+                self.note_edit.blockSignals(blocked)
+
+    def _set_context(self, path: list[Section], lang: str) -> None:
+        text = "  ›  ".join(f"{s.ref} {s.title.get(lang)}" for s in path)
+        self.context_label.setText(text)
+        self.context_label.setVisible(bool(text))
