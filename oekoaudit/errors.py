@@ -109,3 +109,13 @@ class CatalogueError(OekoauditError):
     def __init__(self, file: str, problems: Sequence[CatalogueProblem]) -> None:
         self.problems = tuple(problems)
         super().__init__(file=file, count=len(self.problems))
+
+
+class CloseRefusedError(OekoauditError):
+    """An audit cannot be signed and closed yet; ``problems`` says why."""
+
+    template = N_("The audit cannot be closed yet ({count} open points): {details}")
+
+    def __init__(self, problems: Sequence[Any], details: str) -> None:
+        self.problems = tuple(problems)
+        super().__init__(count=len(self.problems), details=details)

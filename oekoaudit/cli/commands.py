@@ -138,6 +138,46 @@ def cmd_answer(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK
 
 
+def cmd_audit_close(args: argparse.Namespace, services: Services) -> int:
+    signature = services.audits.close(args.audit_id, args.signed_by, args.role, args.place)
+    if args.json:
+        _print_json({"audit_id": signature.audit_id, "status": "closed", "signature": output.signature(signature)})
+    else:
+        print(_("Audit closed, signed by {name} ({role}).").format(name=signature.name, role=signature.role))
+    return EXIT_OK
+
+
+def cmd_audit_reopen(args: argparse.Namespace, services: Services) -> int:
+    changes = services.audits.reopen(args.audit_id, args.reason)
+    if args.json:
+        _print_json({"audit_id": changes.audit_id, "status": "in_progress"})
+    else:
+        print(_("Audit reopened; it must be signed again to close it."))
+    return EXIT_OK
+
+
+def cmd_finding_add(args: argparse.Namespace, services: Services) -> int:
+    finding = services.audits.add_finding(args.audit_id, args.finding_class, args.statement, item_key=args.item)
+    if args.json:
+        _print_json(output.finding(finding))
+    else:
+        print(_("Finding recorded: {id}").format(id=finding.id))
+    return EXIT_OK
+
+
+def cmd_findings_list(args: argparse.Namespace, services: Services) -> int:
+    findings = services.audits.findings(args.audit_id)
+    if args.json:
+        _print_json([output.finding(f) for f in findings])
+        return EXIT_OK
+    if not findings:
+        print(_("No findings yet."))
+    for f in findings:
+        where = f.requirement_ref or "-"
+        print(f"{f.id[:8]}  {labels.finding_class(f.finding_class):<28} {where:<22} {f.statement}")
+    return EXIT_OK
+
+
 # ---- catalogue commands (no store needed) --------------------------------------------
 
 
@@ -223,6 +263,10 @@ _STORE_COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Serv
     ("audits", "list"): cmd_audits_list,
     ("audit", "new"): cmd_audit_new,
     ("audit", "show"): cmd_audit_show,
+    ("audit", "close"): cmd_audit_close,
+    ("audit", "reopen"): cmd_audit_reopen,
+    ("finding", "add"): cmd_finding_add,
+    ("findings", "list"): cmd_findings_list,
     ("answer", None): cmd_answer,
 }
 _CATALOGUE_COMMANDS: dict[str, Callable[[argparse.Namespace, CatalogueService], int]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from oekoaudit.domain.audit import Audit, AuditDetail, AuditSummary
+from oekoaudit.domain.audit import Audit, AuditDetail, AuditSummary, Signature
 from oekoaudit.domain.checklist import CatalogueInfo, Checklist, Item, Section, Text
 from oekoaudit.domain.finding import Finding
 from oekoaudit.domain.scoring import Progress
@@ -63,6 +63,11 @@ def finding(f: Finding) -> dict[str, Any]:
     }
 
 
+def signature(s: Signature) -> dict[str, Any]:
+    return {"id": s.id, "name": s.name, "role": s.role, "signed_at": _iso(s.signed_at), "place": s.place,
+            "method": s.method}
+
+
 def audit_detail(d: AuditDetail) -> dict[str, Any]:
     data = audit(d.audit)
     data["progress"] = progress(d.progress.overall)
@@ -84,6 +89,7 @@ def audit_detail(d: AuditDetail) -> dict[str, Any]:
             })
     data["answers"] = answers
     data["findings"] = [finding(f) for f in d.findings]
+    data["signatures"] = [signature(s) for s in d.signatures]
     return data
 
 

@@ -82,6 +82,19 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class Signature:
+    """A signature under an audit: who signed, in which role, when and where."""
+
+    id: str
+    audit_id: str
+    name: str
+    role: str
+    signed_at: datetime
+    place: str
+    method: str  # "typed" or "drawn"
+
+
+@dataclass(frozen=True, slots=True)
 class AuditSummary:
     """An audit with its progress, as shown in lists."""
 
@@ -99,3 +112,4 @@ class AuditDetail:
     answers: dict[str, Answer]
     findings: tuple[Finding, ...]
     progress: AuditProgress
+    signatures: tuple[Signature, ...] = ()

@@ -12,14 +12,24 @@ from oekoaudit.domain.audit import (
     AuditStatus,
     AuditSummary,
     Organisation,
+    Signature,
     Site,
 )
 from oekoaudit.domain.changes import Changes
 from oekoaudit.domain.checklist import AnswerOption, Checklist
 from oekoaudit.domain.finding import Finding, FindingClass
+from oekoaudit.domain.lifecycle import TRANSITIONS, CloseProblem, ProblemKind, close_problems
 from oekoaudit.domain.scoring import audit_progress
-from oekoaudit.errors import N_, AmbiguousError, NotFoundError, ReadOnlyError, UserInputError
+from oekoaudit.errors import (
+    N_,
+    AmbiguousError,
+    CloseRefusedError,
+    NotFoundError,
+    ReadOnlyError,
+    UserInputError,
+)
 from oekoaudit.i18n import _
+from oekoaudit.services import labels
 from oekoaudit.services.catalogue import CatalogueService
 from oekoaudit.storage.repositories import Repository
 from oekoaudit.storage.store import Store
@@ -163,17 +173,26 @@ class AuditService:
     def detail(self, audit_ref: str) -> AuditDetail:
         audit_id = self.resolve(audit_ref)
         with self._store.read() as s:
-            repo = self._repo(s)
-            found = repo.audit(audit_id)
-            if found is None:
-                raise NotFoundError(N_("There is no audit {ref}."), ref=audit_ref)
-            audit, fingerprint = found
-            checklist = self._checklist(repo, fingerprint)
-            answers = repo.answers(audit_id, checklist.scale)
-            findings = tuple(repo.findings(audit_id))
+            return self._detail(self._repo(s), audit_id, audit_ref)
+
+    def _detail(self, repo: Repository, audit_id: str, audit_ref: str) -> AuditDetail:
+        found = repo.audit(audit_id)
+        if found is None:
+            raise NotFoundError(N_("There is no audit {ref}."), ref=audit_ref)
+        audit, fingerprint = found
+        checklist = self._checklist(repo, fingerprint)
+        answers = repo.answers(audit_id, checklist.scale)
         ratings = {key: a.rating for key, a in answers.items()}
         return AuditDetail(audit=_with_titles(audit, checklist), checklist=checklist, answers=answers,
-                           findings=findings, progress=audit_progress(checklist, ratings))
+                           findings=tuple(repo.findings(audit_id)), progress=audit_progress(checklist, ratings),
+                           signatures=tuple(repo.signatures(audit_id)))
+
+    def findings(self, audit_ref: str) -> list[Finding]:
+        return list(self.detail(audit_ref).findings)
+
+    def close_problems(self, audit_ref: str) -> list[CloseProblem]:
+        """What stands in the way of signing and closing (empty: the audit may be closed)."""
+        return close_problems(self.detail(audit_ref))
 
     # ---- commands -----------------------------------------------------------------------
 
@@ -257,9 +276,102 @@ class AuditService:
                                     requirement_ref=ref or "", statement=statement,
                                     corrective_action=corrective_action, owner=owner, due_date=due_date)
 
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    def set_status(self, audit_ref: str, status: AuditStatus | str) -> Changes:
+        """Move the audit along planned ⇄ in progress ⇄ in review (closing is :meth:`close`)."""
+        audit_id = self.resolve(audit_ref)
+        try:
+            wanted = AuditStatus(status)
+        except ValueError:
+            raise UserInputError(N_("Unknown status {value}; use one of: {known}."), value=status,
+                                 known=", ".join(s.value for s in AuditStatus)) from None
+        with self._store.write() as s:
+            repo = self._repo(s)
+            audit, _checklist = self._writable(repo, audit_id)
+            if wanted is audit.status:
+                return Changes(audit_id=audit_id)
+            if wanted is AuditStatus.CLOSED:
+                raise UserInputError(N_("An audit is closed by signing it."))
+            if wanted not in TRANSITIONS[audit.status]:
+                raise UserInputError(N_("An audit cannot go from {old} to {new}."),
+                                     old=labels.status(audit.status), new=labels.status(wanted))
+            repo.update_audit(audit_id, status=wanted.value)
+        return Changes(audits=True, audit_id=audit_id)
+
+    def close(self, audit_ref: str, signed_by: str, role: str, place: str = "") -> Signature:
+        """Sign and close the audit; refused with the list of what is missing."""
+        audit_id = self.resolve(audit_ref)
+        signed_by = " ".join((signed_by or "").split())
+        role = " ".join((role or "").split())
+        if not signed_by:
+            raise UserInputError(N_("Who signs? The name must not be empty."))
+        if not role:
+            raise UserInputError(N_("In which role is the audit signed? The role must not be empty."))
+        with self._store.write() as s:
+            repo = self._repo(s)
+            audit, _checklist = self._writable(repo, audit_id)
+            if audit.status is AuditStatus.PLANNED:
+                raise UserInputError(N_("The audit has not started yet; it cannot be closed."))
+            detail = self._detail(repo, audit_id, audit_ref)
+            problems = close_problems(detail)
+            if problems:
+                raise CloseRefusedError(problems, describe_close_problems(problems))
+            signature = repo.add_signature(audit_id, signed_by, role, place.strip(), "typed")
+            repo.update_audit(audit_id, status=AuditStatus.CLOSED.value, end_date=audit.end_date or date.today())
+        return signature
+
+    def reopen(self, audit_ref: str, reason: str) -> Changes:
+        """Open a closed audit again; the reason goes into the audit trail, the signatures lapse."""
+        audit_id = self.resolve(audit_ref)
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserInputError(N_("Reopening a closed audit needs a reason."))
+        with self._store.write() as s:
+            repo = self._repo(s)
+            found = repo.audit(audit_id)
+            if found is None:
+                raise NotFoundError(N_("There is no audit {ref}."), ref=audit_ref)
+            audit, _fp = found
+            if audit.status is not AuditStatus.CLOSED:
+                raise UserInputError(N_("The audit is not closed."))
+            repo.log_event("audit", audit_id, "reopen_reason", reason)
+            repo.retire_signatures(audit_id)
+            repo.update_audit(audit_id, status=AuditStatus.IN_PROGRESS.value)
+        return Changes(audits=True, audit_id=audit_id)
+
     def change_log(self, entity_id: str) -> list[tuple]:
         with self._store.read() as s:
             return self._repo(s).change_log(entity_id)
+
+
+_FIELD_LABELS = {
+    "lead_auditor": N_("lead auditor"),
+    "scope": N_("scope"),
+    "start_date": N_("start date"),
+}
+
+
+def describe_close_problems(problems: list[CloseProblem], limit: int = 8) -> str:
+    """One line in the user's language: what is missing before the audit can be closed."""
+
+    def keys(kind: ProblemKind) -> list[str]:
+        return [p.subject for p in problems if p.kind is kind]
+
+    def shortened(values: list[str]) -> str:
+        shown = ", ".join(values[:limit])
+        return shown + (" " + _("and {n} more").format(n=len(values) - limit) if len(values) > limit else "")
+
+    parts = []
+    if fields := keys(ProblemKind.FIELD_EMPTY):
+        parts.append(_("empty: {fields}").format(fields=", ".join(_(_FIELD_LABELS.get(f, f)) for f in fields)))
+    if items := keys(ProblemKind.ITEM_OPEN):
+        parts.append(_("not assessed: {items}").format(items=shortened(items)))
+    if majors := keys(ProblemKind.MAJOR_WITHOUT_FINDING):
+        parts.append(_("major nonconformity without a finding: {items}").format(items=shortened(majors)))
+    if incomplete := keys(ProblemKind.FINDING_INCOMPLETE):
+        parts.append(_("nonconformity without a statement: {count} findings").format(count=len(incomplete)))
+    return "; ".join(parts)
 
 
 def _is_uuid(value: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from oekoaudit.domain.audit import Answer, Audit, AuditKind, AuditStatus, Organisation, Site
+from oekoaudit.domain.audit import Answer, Audit, AuditKind, AuditStatus, Organisation, Signature, Site
 from oekoaudit.domain.checklist import AnswerScale, Rating
 from oekoaudit.domain.finding import ActionStatus, Finding, FindingClass
 from oekoaudit.storage.orm import (
@@ -26,6 +26,7 @@ from oekoaudit.storage.orm import (
     ChangeLogRecord,
     FindingRecord,
     OrganisationRecord,
+    SignatureRecord,
     SiteRecord,
     SyncMixin,
     new_id,
@@ -260,7 +261,38 @@ class Repository:
                                     .order_by(FindingRecord.created_at))
         return [self._finding(r) for r in rows]
 
+    # ---- signatures -------------------------------------------------------------------
+
+    @staticmethod
+    def _signature(r: SignatureRecord) -> Signature:
+        return Signature(id=r.id, audit_id=r.audit_id, name=r.name, role=r.role, signed_at=r.signed_at,
+                         place=r.place, method=r.method)
+
+    def add_signature(self, audit_id: str, name: str, role: str, place: str, method: str) -> Signature:
+        record = SignatureRecord(audit_id=audit_id, name=name, role=role, place=place, method=method,
+                                 signed_at=utcnow())
+        self._add(record, "signature")
+        return self._signature(record)
+
+    def signatures(self, audit_id: str) -> list[Signature]:
+        rows = self.session.scalars(select(SignatureRecord).where(SignatureRecord.audit_id == audit_id,
+                                                                  SignatureRecord.deleted_at.is_(None))
+                                    .order_by(SignatureRecord.signed_at))
+        return [self._signature(r) for r in rows]
+
+    def retire_signatures(self, audit_id: str) -> int:
+        """Tombstone an audit's signatures (a reopened audit must be signed again)."""
+        rows = list(self.session.scalars(select(SignatureRecord).where(SignatureRecord.audit_id == audit_id,
+                                                                       SignatureRecord.deleted_at.is_(None))))
+        for r in rows:
+            self._change(r, "signature", deleted_at=utcnow())
+        return len(rows)
+
     # ---- change log -------------------------------------------------------------------
+
+    def log_event(self, entity: str, entity_id: str, field: str, value: Any) -> None:
+        """An entry in the audit trail that is not a field change (e.g. the reason for a reopen)."""
+        self._log(entity, entity_id, field, None, value, 0)
 
     def change_log(self, entity_id: str) -> list[tuple[datetime, str, str, str | None, str | None]]:
         rows = self.session.scalars(select(ChangeLogRecord).where(ChangeLogRecord.entity_id == entity_id)

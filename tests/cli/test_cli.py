@@ -138,3 +138,37 @@ def test_no_traceback_in_a_real_process(data_dir: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "oekoaudit", "--data-dir", str(data_dir), "audit", "show", "zzzz"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_findings_and_closing_on_the_command_line(capsys, data_dir: Path, demo: dict) -> None:  # type: ignore[no-untyped-def]
+    d = ["--data-dir", str(data_dir)]
+    audit_id = demo["audit"]["id"]
+    code, out, _ = run(capsys, *d, "finding", "add", audit_id[:8], "--item", "9.3", "--class", "minor_nc",
+                       "--statement", "Managementbewertung ohne Ergebnisse zu Zielen", "--json")
+    added = json.loads(out)
+    assert code == 0 and added["class"] == "minor_nc" and added["item_key"] == "9.3"
+    assert added["requirement_ref"] == "ISO 14001:2015 9.3"
+    code, out, _ = run(capsys, *d, "findings", "list", audit_id, "--json")
+    assert code == 0 and added["id"] in {f["id"] for f in json.loads(out)} and len(json.loads(out)) == 5
+
+    code, _out, err = run(capsys, *d, "finding", "add", audit_id, "--class", "major_nc", "--statement", " ")
+    assert code == 1 and err.startswith("Fehler: ")
+
+    code, _out, err = run(capsys, *d, "audit", "close", audit_id, "--signed-by", "Dr. Maria Lehmann",
+                          "--role", "Leitende Auditorin")
+    assert code == 1 and "nicht bewertet: 7.4.1" in err and err.count("\n") == 1
+    shown = json.loads(run(capsys, *d, "audit", "show", audit_id, "--json")[1])
+    assert shown["status"] == "in_progress" and shown["signatures"] == []
+
+    for item in shown["answers"]:
+        if item["result"] == "open":
+            assert run(capsys, *d, "answer", audit_id, item["key"], "conform")[0] == 0
+    code, out, _ = run(capsys, *d, "audit", "close", audit_id, "--signed-by", "Dr. Maria Lehmann",
+                       "--role", "Leitende Auditorin", "--place", "Kassel", "--json")
+    closed = json.loads(out)
+    assert code == 0 and closed["status"] == "closed" and closed["signature"]["place"] == "Kassel"
+    code, _out, err = run(capsys, *d, "answer", audit_id, "4.1", "minor_nc")
+    assert code == 1 and "abgeschlossen" in err
+    assert run(capsys, *d, "audit", "reopen", audit_id)[0] == 2  # --reason is required
+    assert run(capsys, *d, "audit", "reopen", audit_id, "--reason", "Nachtrag")[0] == 0
+    assert json.loads(run(capsys, *d, "audit", "show", audit_id, "--json")[1])["status"] == "in_progress"
