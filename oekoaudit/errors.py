@@ -114,7 +114,7 @@ class CatalogueError(OekoauditError):
 class CloseRefusedError(OekoauditError):
     """An audit cannot be signed and closed yet; ``problems`` says why."""
 
-    template = N_("The audit cannot be closed yet ({count} open points): {details}")
+    template = N_("The audit cannot be closed yet. Missing: {details}")
 
     def __init__(self, problems: Sequence[Any], details: str) -> None:
         self.problems = tuple(problems)

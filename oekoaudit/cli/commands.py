@@ -74,7 +74,7 @@ def cmd_audit_new(args: argparse.Namespace, services: Services) -> int:
     checklist = services.catalogues.get(args.scheme)
     organisation, created = services.organisations.ensure(args.org)
     audit = services.audits.create(organisation.id, checklist.id, kind=kind, title=args.title,
-                                   lead_auditor=args.lead_auditor)
+                                   lead_auditor=args.lead_auditor, scope=args.scope, objectives=args.objectives)
     if args.json:
         data = output.audit(audit)
         data["organisation"]["created"] = created

@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help=_("initial, surveillance, recertification, internal (default), self-assessment"))
     new.add_argument("--title", default="", help=_("title of the audit"))
     new.add_argument("--lead-auditor", default="", metavar="NAME", help=_("lead auditor"))
+    new.add_argument("--scope", default="", metavar="TEXT", help=_("scope of the audit (sites, activities)"))
+    new.add_argument("--objectives", default="", metavar="TEXT", help=_("objectives of the audit"))
     _json_flag(new)
     show = audit_sub.add_parser("show", help=_("show an audit with every answer, note and finding"))
     _common(show, top=False)

@@ -172,3 +172,17 @@ def test_findings_and_closing_on_the_command_line(capsys, data_dir: Path, demo: 
     assert run(capsys, *d, "audit", "reopen", audit_id)[0] == 2  # --reason is required
     assert run(capsys, *d, "audit", "reopen", audit_id, "--reason", "Nachtrag")[0] == 0
     assert json.loads(run(capsys, *d, "audit", "show", audit_id, "--json")[1])["status"] == "in_progress"
+
+
+def test_audit_new_takes_the_plan_fields_closing_needs(capsys, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    d = ["--data-dir", str(data_dir)]
+    code, out, _ = run(capsys, *d, "audit", "new", "--org", "Planbar AG", "--scheme", "iso14001-2015",
+                       "--lead-auditor", "A. Prüferin", "--scope", "Werk 1, Lackiererei", "--objectives",
+                       "Wirksamkeit bestätigen", "--json")
+    created = json.loads(out)
+    assert code == 0 and created["scope"] == "Werk 1, Lackiererei" and created["objectives"] == "Wirksamkeit bestätigen"
+    for item in json.loads(run(capsys, *d, "audit", "show", created["id"], "--json")[1])["answers"]:
+        run(capsys, *d, "answer", created["id"], item["key"], "na" if item["key"] == "8.2" else "conform")
+    code, out, err = run(capsys, *d, "audit", "close", created["id"], "--signed-by", "A. Prüferin",
+                         "--role", "Leitende Auditorin")
+    assert code == 0, err

@@ -52,7 +52,8 @@ def test_closing_is_refused_with_everything_that_is_missing(services, audit) -> 
     assert fields == {"lead_auditor", "scope"}
     assert ("major_without_finding", "8.1") in {(p.kind.value, p.subject) for p in caught.value.problems}
     message = i18n.describe(caught.value)  # German by default
-    assert message.startswith("Das Audit kann noch nicht abgeschlossen werden (34 offene Punkte): ")
+    assert message.startswith("Das Audit kann noch nicht abgeschlossen werden. Es fehlt: ")
+    assert len(caught.value.problems) == 34
     assert "leer: leitender Auditor, Geltungsbereich" in message
     assert "nicht bewertet: 4.1, 4.2" in message and "und 23 weitere" in message
     assert "wesentliche Abweichung ohne Feststellung: 8.1" in message
