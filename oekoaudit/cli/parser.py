@@ -48,6 +48,17 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
                         help=_("language of the program's text: de (default) or en"))
 
 
+def _action(actions: argparse._SubParsersAction, name: str, help_text: str) -> argparse.ArgumentParser:
+    """A sub-command's action (``audit new``) that also takes the common options."""
+    parser = actions.add_parser(name, help=help_text, description=help_text)
+    _common(parser, top=False)
+    return parser
+
+
+def _audit_id(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("audit_id", metavar="AUDIT_ID", help=_("audit id (or its first characters)"))
+
+
 def _json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
@@ -65,9 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        _common(p, top=False)
-        return p
+        return _action(sub, name, help_text)
 
     gui = command("gui", _("open the window"))
     gui.add_argument("--audit", metavar="AUDIT_ID", help=_("open this audit"))
@@ -77,14 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     audits = command("audits", _("list audits"))
     audits_sub = audits.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
-    audits_list = audits_sub.add_parser("list", help=_("list every audit with its progress"))
-    _common(audits_list, top=False)
+    audits_list = _action(audits_sub, "list", _("list every audit with its progress"))
     _json_flag(audits_list)
 
     audit = command("audit", _("create or show an audit"))
     audit_sub = audit.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
-    new = audit_sub.add_parser("new", help=_("create an audit (and the organisation, if it is new)"))
-    _common(new, top=False)
+    new = _action(audit_sub, "new", _("create an audit (and the organisation, if it is new)"))
     new.add_argument("--org", required=True, metavar="NAME", help=_("organisation name (or id)"))
     new.add_argument("--scheme", required=True, metavar="CATALOGUE_ID",
                      help=_("catalogue id, e.g. iso14001-2015 (see: catalogue list)"))
@@ -95,29 +102,25 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--scope", default="", metavar="TEXT", help=_("scope of the audit (sites, activities)"))
     new.add_argument("--objectives", default="", metavar="TEXT", help=_("objectives of the audit"))
     _json_flag(new)
-    show = audit_sub.add_parser("show", help=_("show an audit with every answer, note and finding"))
-    _common(show, top=False)
-    show.add_argument("audit_id", metavar="AUDIT_ID", help=_("audit id (or its first characters)"))
+    show = _action(audit_sub, "show", _("show an audit with every answer, note and finding"))
+    _audit_id(show)
     _json_flag(show)
 
-    close = audit_sub.add_parser("close", help=_("sign and close an audit (refused while something is missing)"))
-    _common(close, top=False)
-    close.add_argument("audit_id", metavar="AUDIT_ID", help=_("audit id (or its first characters)"))
+    close = _action(audit_sub, "close", _("sign and close an audit (refused while something is missing)"))
+    _audit_id(close)
     close.add_argument("--signed-by", required=True, metavar="NAME", help=_("name of the person who signs"))
     close.add_argument("--role", required=True, metavar="ROLE", help=_("role of the person who signs, e.g. lead auditor"))
     close.add_argument("--place", default="", metavar="PLACE", help=_("place of signing"))
     _json_flag(close)
-    reopen = audit_sub.add_parser("reopen", help=_("open a closed audit again (the reason is logged)"))
-    _common(reopen, top=False)
-    reopen.add_argument("audit_id", metavar="AUDIT_ID", help=_("audit id (or its first characters)"))
+    reopen = _action(audit_sub, "reopen", _("open a closed audit again (the reason is logged)"))
+    _audit_id(reopen)
     reopen.add_argument("--reason", required=True, metavar="TEXT", help=_("why the audit is reopened"))
     _json_flag(reopen)
 
     finding = command("finding", _("record a finding"))
     finding_sub = finding.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
-    finding_add = finding_sub.add_parser("add", help=_("add a finding to an audit"))
-    _common(finding_add, top=False)
-    finding_add.add_argument("audit_id", metavar="AUDIT_ID", help=_("audit id (or its first characters)"))
+    finding_add = _action(finding_sub, "add", _("add a finding to an audit"))
+    _audit_id(finding_add)
     finding_add.add_argument("--item", metavar="KEY", help=_("the checklist item it concerns, e.g. 8.1"))
     finding_add.add_argument("--class", dest="finding_class", required=True, metavar="CLASS",
                              help=_("major_nc, minor_nc, observation, improvement or positive"))
@@ -125,13 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     _json_flag(finding_add)
     findings = command("findings", _("list findings"))
     findings_sub = findings.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
-    findings_list = findings_sub.add_parser("list", help=_("list an audit's findings"))
-    _common(findings_list, top=False)
-    findings_list.add_argument("audit_id", metavar="AUDIT_ID", help=_("audit id (or its first characters)"))
+    findings_list = _action(findings_sub, "list", _("list an audit's findings"))
+    _audit_id(findings_list)
     _json_flag(findings_list)
 
     answer = command("answer", _("answer a checklist item"))
-    answer.add_argument("audit_id", metavar="AUDIT_ID", help=_("audit id (or its first characters)"))
+    _audit_id(answer)
     answer.add_argument("item_key", metavar="ITEM_KEY", help=_("item key, e.g. 6.1.2"))
     answer.add_argument("result", metavar="RESULT",
                         help=_("conform, minor_nc, major_nc, observation, improvement, not_applicable, open"))
@@ -140,15 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     catalogue = command("catalogue", _("list, show and check checklist catalogues"))
     cat_sub = catalogue.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
-    cat_list = cat_sub.add_parser("list", help=_("list the available catalogues"))
-    _common(cat_list, top=False)
+    cat_list = _action(cat_sub, "list", _("list the available catalogues"))
     _json_flag(cat_list)
-    cat_show = cat_sub.add_parser("show", help=_("show a catalogue's sections and items"))
-    _common(cat_show, top=False)
+    cat_show = _action(cat_sub, "show", _("show a catalogue's sections and items"))
     cat_show.add_argument("catalogue_id", metavar="ID", help=_("catalogue id"))
     _json_flag(cat_show)
-    cat_check = cat_sub.add_parser("check", help=_("validate catalogue files (default: all shipped ones)"))
-    _common(cat_check, top=False)
+    cat_check = _action(cat_sub, "check", _("validate catalogue files (default: all shipped ones)"))
     cat_check.add_argument("files", nargs="*", metavar="FILE", help=_("catalogue file (YAML)"))
     _json_flag(cat_check)
 

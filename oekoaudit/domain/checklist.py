@@ -148,13 +148,6 @@ class Checklist:
             self._item_index.update({i.key: i for i in self.items()})
         return self._item_index.get(key)
 
-    def section_of(self, item_key: str) -> Section | None:
-        """The top-level section that holds ``item_key``."""
-        for section in self.sections:
-            if any(i.key == item_key for i in section.items()):
-                return section
-        return None
-
 
 @dataclass(frozen=True, slots=True)
 class CatalogueInfo:

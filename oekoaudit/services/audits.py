@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, TypeVar
 
 from oekoaudit.domain.audit import (
     Audit,
@@ -34,6 +36,11 @@ from oekoaudit.services.catalogue import CatalogueService
 from oekoaudit.storage.repositories import Repository
 from oekoaudit.storage.store import Store
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+E = TypeVar("E", bound=StrEnum)
+
 MAX_NAME = 200
 MAX_NOTE = 100_000
 
@@ -60,13 +67,15 @@ def _clean_name(value: str, what: str) -> str:
     return name
 
 
-class OrganisationService:
+class _StoreService:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def _repo(self, session: object) -> Repository:
-        return Repository(session, self._store.device_id)  # type: ignore[arg-type]
+    def _repo(self, session: Session) -> Repository:
+        return Repository(session, self._store.device_id)
 
+
+class OrganisationService(_StoreService):
     def list(self) -> list[Organisation]:
         with self._store.read() as s:
             return self._repo(s).organisations()
@@ -111,13 +120,10 @@ class OrganisationService:
             return repo.add_site(organisation_id, name, address=address)
 
 
-class AuditService:
+class AuditService(_StoreService):
     def __init__(self, store: Store, catalogues: CatalogueService) -> None:
-        self._store = store
+        super().__init__(store)
         self._catalogues = catalogues
-
-    def _repo(self, session: object) -> Repository:
-        return Repository(session, self._store.device_id)  # type: ignore[arg-type]
 
     def _checklist(self, repo: Repository, fingerprint: str) -> Checklist:
         cached = self._catalogues.cached_snapshot(fingerprint)
@@ -254,11 +260,7 @@ class AuditService:
                     item_key: str | None = None, requirement_ref: str | None = None,
                     corrective_action: str = "", owner: str = "", due_date: date | None = None) -> Finding:
         audit_id = self.resolve(audit_ref)
-        try:
-            cls = FindingClass(finding_class)
-        except ValueError:
-            raise UserInputError(N_("Unknown finding class {value}; use one of: {known}."), value=finding_class,
-                                 known=", ".join(c.value for c in FindingClass)) from None
+        cls = _parse_enum(FindingClass, finding_class, N_("Unknown finding class {value}; use one of: {known}."))
         statement = statement.strip()
         if cls in (FindingClass.MAJOR_NC, FindingClass.MINOR_NC) and not statement:
             raise UserInputError(N_("A nonconformity needs a statement of what does not conform."))
@@ -281,11 +283,7 @@ class AuditService:
     def set_status(self, audit_ref: str, status: AuditStatus | str) -> Changes:
         """Move the audit along planned ⇄ in progress ⇄ in review (closing is :meth:`close`)."""
         audit_id = self.resolve(audit_ref)
-        try:
-            wanted = AuditStatus(status)
-        except ValueError:
-            raise UserInputError(N_("Unknown status {value}; use one of: {known}."), value=status,
-                                 known=", ".join(s.value for s in AuditStatus)) from None
+        wanted = _parse_enum(AuditStatus, status, N_("Unknown status {value}; use one of: {known}."))
         with self._store.write() as s:
             repo = self._repo(s)
             audit, _checklist = self._writable(repo, audit_id)
@@ -387,12 +385,17 @@ def _with_titles(audit: Audit, checklist: Checklist) -> Audit:
     return replace(audit, catalogue_title_de=checklist.title.de, catalogue_title_en=checklist.title.en)
 
 
-def parse_kind(value: AuditKind | str) -> AuditKind:
+def _parse_enum(enum: type[E], value: E | str, template: str) -> E:
+    """The member of ``enum`` named by ``value``, or a UserInputError listing the choices."""
     try:
-        return AuditKind(str(value).strip().lower().replace("_", "-"))
+        return enum(value.strip().lower() if isinstance(value, str) else value)
     except ValueError:
-        raise UserInputError(N_("Unknown audit kind {value}; use one of: {known}."), value=value,
-                             known=", ".join(k.value for k in AuditKind)) from None
+        raise UserInputError(template, value=value, known=", ".join(m.value for m in enum)) from None
+
+
+def parse_kind(value: AuditKind | str) -> AuditKind:
+    spelled = value.replace("_", "-") if isinstance(value, str) else value
+    return _parse_enum(AuditKind, spelled, N_("Unknown audit kind {value}; use one of: {known}."))
 
 
 def parse_result(checklist: Checklist, value: str) -> AnswerOption:

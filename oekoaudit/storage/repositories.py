@@ -184,9 +184,6 @@ class Repository:
                                              AuditRecord.id.like(escaped + "%", escape="\\"))
         return list(self.session.scalars(query))
 
-    def audit_fingerprints(self) -> dict[str, str]:
-        return dict(self.session.execute(select(AuditRecord.id, AuditRecord.catalogue_fingerprint)).all())
-
     def update_audit(self, audit_id: str, **values: Any) -> bool:
         record = self.session.get(AuditRecord, audit_id)
         assert record is not None
