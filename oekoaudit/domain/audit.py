@@ -26,6 +26,30 @@ class AuditStatus(StrEnum):
     CLOSED = "closed"
 
 
+class TeamRole(StrEnum):
+    """Roles in the audit team besides its lead (ISO 19011 5.5.4, 6.3.2)."""
+
+    AUDITOR = "auditor"
+    EXPERT = "expert"
+    OBSERVER = "observer"
+    GUIDE = "guide"
+    INTERPRETER = "interpreter"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMember:
+    name: str
+    role: TeamRole = TeamRole.AUDITOR
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """Someone of the audited organisation met on site."""
+
+    name: str
+    function: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Organisation:
     id: str
@@ -68,6 +92,14 @@ class Audit:
     created_at: datetime
     updated_at: datetime
     revision: int
+    criteria: str = ""
+    location: str = ""
+    team: tuple[TeamMember, ...] = ()
+    people_met: tuple[Participant, ...] = ()
+
+    @property
+    def read_only(self) -> bool:
+        return self.status is AuditStatus.CLOSED
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +124,18 @@ class Signature:
     signed_at: datetime
     place: str
     method: str  # "typed" or "drawn"
+    image_png: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """One signature to be given when an audit is signed and closed."""
+
+    name: str
+    role: str
+    place: str = ""
+    #: the drawn signature as PNG; ``None`` for a typed name
+    image_png: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)

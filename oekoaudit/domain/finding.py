@@ -17,6 +17,9 @@ class FindingClass(StrEnum):
     POSITIVE = "positive"
 
 
+#: The classes that demand a statement and a corrective action.
+NONCONFORMITIES = frozenset({FindingClass.MAJOR_NC, FindingClass.MINOR_NC})
+
 #: The finding class an answer suggests (answers rated conform or n/a suggest none).
 FINDING_CLASS_FOR_RATING: dict[Rating, FindingClass] = {
     Rating.MAJOR_NC: FindingClass.MAJOR_NC,
@@ -54,3 +57,29 @@ class Finding:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     revision: int = 1
+
+    @property
+    def needs_action(self) -> bool:
+        """Whether a corrective action is expected: always for nonconformities, else when one was set."""
+        return self.finding_class in NONCONFORMITIES or bool(self.corrective_action.strip())
+
+    @property
+    def is_open(self) -> bool:
+        return self.needs_action and self.status is not ActionStatus.VERIFIED
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.status is not ActionStatus.DONE and self.due_date is not None \
+            and self.due_date < today
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAction:
+    """A finding whose corrective action is not verified yet, with where it comes from."""
+
+    finding: Finding
+    audit_id: str
+    audit_title: str
+    audit_date: date | None
+    organisation_id: str
+    organisation_name: str
+    overdue: bool

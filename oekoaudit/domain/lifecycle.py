@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from oekoaudit.domain.audit import AuditDetail, AuditStatus
 from oekoaudit.domain.checklist import Rating
-from oekoaudit.domain.finding import FindingClass
+from oekoaudit.domain.finding import NONCONFORMITIES, FindingClass
 
 #: The moves a user may make directly. Closing goes through signing (close_problems must be
 #: empty); a closed audit only moves again through a reopen with a reason.
@@ -55,6 +55,6 @@ def close_problems(detail: AuditDetail) -> list[CloseProblem]:
         if answer.rating is Rating.MAJOR_NC and key not in with_major:
             problems.append(CloseProblem(ProblemKind.MAJOR_WITHOUT_FINDING, key))
     for finding in detail.findings:
-        if finding.finding_class in (FindingClass.MAJOR_NC, FindingClass.MINOR_NC) and not finding.statement.strip():
+        if finding.finding_class in NONCONFORMITIES and not finding.statement.strip():
             problems.append(CloseProblem(ProblemKind.FINDING_INCOMPLETE, finding.id))
     return problems

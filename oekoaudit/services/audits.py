@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from oekoaudit.domain.audit import (
     Audit,
@@ -14,12 +16,16 @@ from oekoaudit.domain.audit import (
     AuditStatus,
     AuditSummary,
     Organisation,
+    Participant,
     Signature,
+    Signer,
     Site,
+    TeamMember,
+    TeamRole,
 )
 from oekoaudit.domain.changes import Changes
 from oekoaudit.domain.checklist import AnswerOption, Checklist
-from oekoaudit.domain.finding import Finding, FindingClass
+from oekoaudit.domain.finding import NONCONFORMITIES, ActionStatus, Finding, FindingClass, OpenAction
 from oekoaudit.domain.lifecycle import TRANSITIONS, CloseProblem, ProblemKind, close_problems
 from oekoaudit.domain.scoring import audit_progress
 from oekoaudit.errors import (
@@ -43,6 +49,18 @@ E = TypeVar("E", bound=StrEnum)
 
 MAX_NAME = 200
 MAX_NOTE = 100_000
+MAX_SIGNATURE_PNG = 2_000_000
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+#: Plan fields that are free text, and their labels in messages.
+PLAN_TEXT_FIELDS = ("objectives", "scope", "criteria", "location")
+
+#: The follow-up part of a finding: still editable after the audit was signed and closed
+#: (ISO 19011 6.7 — corrective actions are verified after the report).
+FOLLOW_UP_FIELDS = frozenset({"correction", "root_cause", "corrective_action", "owner", "due_date", "status",
+                              "verified_on", "verified_by", "verification_result"})
+FINDING_FIELDS = FOLLOW_UP_FIELDS | {"finding_class", "requirement_ref", "statement", "objective_evidence",
+                                     "item_key"}
 
 #: Further spellings accepted for the standard scale's answers (command line, German users).
 RESULT_ALIASES = {
@@ -257,26 +275,144 @@ class AuditService(_StoreService):
         return Changes(answers=changed, audit_id=audit_id, item_keys=(item.key,) if changed else ())
 
     def add_finding(self, audit_ref: str, finding_class: FindingClass | str, statement: str,
-                    item_key: str | None = None, requirement_ref: str | None = None,
-                    corrective_action: str = "", owner: str = "", due_date: date | None = None) -> Finding:
+                    item_key: str | None = None, requirement_ref: str | None = None, **fields: Any) -> Finding:
+        """A new finding, on an item (its reference filled in) or standing alone.
+
+        ``fields`` are further finding fields (objective_evidence, corrective_action, owner, due_date, …).
+        """
         audit_id = self.resolve(audit_ref)
-        cls = _parse_enum(FindingClass, finding_class, N_("Unknown finding class {value}; use one of: {known}."))
-        statement = statement.strip()
-        if cls in (FindingClass.MAJOR_NC, FindingClass.MINOR_NC) and not statement:
-            raise UserInputError(N_("A nonconformity needs a statement of what does not conform."))
+        unknown = set(fields) - FINDING_FIELDS
+        if unknown:
+            raise TypeError(f"unknown finding fields: {sorted(unknown)}")
+        values = _finding_values({"finding_class": finding_class, "statement": statement, **fields})
         with self._store.write() as s:
             repo = self._repo(s)
             _audit, checklist = self._writable(repo, audit_id)
-            ref = requirement_ref
+            ref = (requirement_ref or "").strip()
             if item_key is not None:
                 item = checklist.item(item_key)
                 if item is None:
                     raise NotFoundError(N_("The checklist {catalogue} has no item {key}."),
                                         catalogue=checklist.id, key=item_key)
-                ref = ref or f"{checklist.title.get('en').split(' – ')[0]} {item.ref}"
-            return repo.add_finding(audit_id, item_key=item_key, finding_class=cls.value,
-                                    requirement_ref=ref or "", statement=statement,
-                                    corrective_action=corrective_action, owner=owner, due_date=due_date)
+                ref = ref or requirement_reference(checklist, item.ref)
+            _check_finding(values)
+            return repo.add_finding(audit_id, item_key=item_key, requirement_ref=ref[:MAX_NAME], **values)
+
+    def finding(self, finding_ref: str) -> Finding:
+        finding_id = self.resolve_finding(finding_ref)
+        with self._store.read() as s:
+            found = self._repo(s).finding(finding_id)
+        if found is None:
+            raise NotFoundError(N_("There is no finding {ref}."), ref=finding_ref)
+        return found
+
+    def resolve_finding(self, finding_ref: str) -> str:
+        """The full id of a finding given its id or a unique prefix of at least 4 characters."""
+        ref = finding_ref.strip().lower()
+        if _is_uuid(ref):
+            return ref
+        if len(ref) < 4:
+            raise UserInputError(N_("A finding id needs at least 4 characters: {ref}"), ref=finding_ref)
+        with self._store.read() as s:
+            ids = self._repo(s).finding_ids(ref)
+        if not ids:
+            raise NotFoundError(N_("There is no finding {ref}."), ref=finding_ref)
+        if len(ids) > 1:
+            raise AmbiguousError(N_("{ref} matches {count} findings; give more of the id."), ref=finding_ref,
+                                 count=len(ids))
+        return ids[0]
+
+    def update_finding(self, finding_ref: str, **fields: Any) -> Finding:
+        """Change fields of a finding. On a closed audit only the follow-up (corrective action,
+        verification) may change; the finding itself is part of the signed report."""
+        finding_id = self.resolve_finding(finding_ref)
+        unknown = set(fields) - FINDING_FIELDS
+        if unknown:
+            raise TypeError(f"unknown finding fields: {sorted(unknown)}")
+        values = _finding_values(fields)
+        with self._store.write() as s:
+            repo = self._repo(s)
+            current = repo.finding(finding_id)
+            if current is None:
+                raise NotFoundError(N_("There is no finding {ref}."), ref=finding_ref)
+            found = repo.audit(current.audit_id)
+            assert found is not None
+            audit, fingerprint = found
+            if audit.status is AuditStatus.CLOSED and set(values) - FOLLOW_UP_FIELDS:
+                raise ReadOnlyError(N_("The audit is closed: only the corrective action and its verification "
+                                       "can still be changed."))
+            if "item_key" in values and values["item_key"] is not None:
+                checklist = self._checklist(repo, fingerprint)
+                if checklist.item(values["item_key"]) is None:
+                    raise NotFoundError(N_("The checklist {catalogue} has no item {key}."),
+                                        catalogue=checklist.id, key=values["item_key"])
+            merged = {k: getattr(current, k) for k in FINDING_FIELDS} | values
+            _check_finding(merged)
+            repo.update_finding(finding_id, **{k: (v.value if isinstance(v, StrEnum) else v)
+                                               for k, v in values.items()})
+            updated = repo.finding(finding_id)
+        assert updated is not None
+        return updated
+
+    def delete_finding(self, finding_ref: str) -> Changes:
+        """Remove a finding (kept as a tombstone, so the removal travels and can be undone)."""
+        return self._set_finding_deleted(finding_ref, deleted=True)
+
+    def restore_finding(self, finding_ref: str) -> Changes:
+        """Bring back a removed finding (undo of a removal, redo of a creation)."""
+        return self._set_finding_deleted(finding_ref, deleted=False)
+
+    def _set_finding_deleted(self, finding_ref: str, deleted: bool) -> Changes:
+        finding_id = finding_ref.strip().lower()
+        with self._store.write() as s:
+            repo = self._repo(s)
+            current = repo.finding(finding_id, include_deleted=True)
+            if current is None:
+                raise NotFoundError(N_("There is no finding {ref}."), ref=finding_ref)
+            self._writable(repo, current.audit_id)
+            repo.set_deleted("finding", finding_id, deleted)
+        return Changes(findings=True, audit_id=current.audit_id,
+                       item_keys=(current.item_key,) if current.item_key else ())
+
+    def open_actions(self, organisation_id: str | None = None, today: date | None = None) -> list[OpenAction]:
+        """Every finding across audits (of one organisation) whose corrective action is not verified;
+        overdue ones first, then by due date."""
+        today = today or date.today()
+        with self._store.read() as s:
+            repo = self._repo(s)
+            audits = {a.id: a for a, _fp in repo.audits()
+                      if organisation_id is None or a.organisation_id == organisation_id}
+            findings = repo.open_findings(list(audits))
+        actions = []
+        for finding in findings:
+            if not finding.is_open:
+                continue
+            audit = audits[finding.audit_id]
+            actions.append(OpenAction(finding=finding, audit_id=audit.id, audit_title=audit.title,
+                                      audit_date=audit.start_date, organisation_id=audit.organisation_id,
+                                      organisation_name=audit.organisation_name,
+                                      overdue=finding.is_overdue(today)))
+        actions.sort(key=lambda a: (not a.overdue, a.finding.due_date or date.max,
+                                    a.audit_date or date.min, a.finding.created_at or a.finding.due_date or 0))
+        return actions
+
+    # ---- the audit plan -----------------------------------------------------------------
+
+    def update_plan(self, audit_ref: str, **fields: Any) -> Changes:
+        """Change the audit plan: title, kind, objectives, scope, criteria, location, start_date,
+        end_date, lead_auditor, team (TeamMember…), people_met (Participant…)."""
+        audit_id = self.resolve(audit_ref)
+        values = _plan_values(fields)
+        with self._store.write() as s:
+            repo = self._repo(s)
+            audit, _checklist = self._writable(repo, audit_id)
+            start = values.get("start_date", audit.start_date)
+            end = values.get("end_date", audit.end_date)
+            if start is not None and end is not None and end < start:
+                raise UserInputError(N_("The audit cannot end ({end}) before it starts ({start})."),
+                                     start=start.isoformat(), end=end.isoformat())
+            changed = repo.update_audit(audit_id, **values)
+        return Changes(audits=changed, audit_id=audit_id)
 
     # ---- lifecycle ----------------------------------------------------------------------
 
@@ -298,14 +434,15 @@ class AuditService(_StoreService):
         return Changes(audits=True, audit_id=audit_id)
 
     def close(self, audit_ref: str, signed_by: str, role: str, place: str = "") -> Signature:
-        """Sign and close the audit; refused with the list of what is missing."""
+        """Sign by typed name and close the audit (the command line's ``audit close``)."""
+        return self.sign_and_close(audit_ref, [Signer(signed_by, role, place)])[0]
+
+    def sign_and_close(self, audit_ref: str, signers: Sequence[Signer]) -> list[Signature]:
+        """Sign (each signer drawn or typed) and close the audit; refused with the list of what is missing."""
         audit_id = self.resolve(audit_ref)
-        signed_by = " ".join((signed_by or "").split())
-        role = " ".join((role or "").split())
-        if not signed_by:
+        if not signers:
             raise UserInputError(N_("Who signs? The name must not be empty."))
-        if not role:
-            raise UserInputError(N_("In which role is the audit signed? The role must not be empty."))
+        cleaned = [_clean_signer(signer) for signer in signers]
         with self._store.write() as s:
             repo = self._repo(s)
             audit, _checklist = self._writable(repo, audit_id)
@@ -315,9 +452,11 @@ class AuditService(_StoreService):
             problems = close_problems(detail)
             if problems:
                 raise CloseRefusedError(problems, describe_close_problems(problems))
-            signature = repo.add_signature(audit_id, signed_by, role, place.strip(), "typed")
+            signatures = [repo.add_signature(audit_id, signer.name, signer.role, signer.place,
+                                             "drawn" if signer.image_png else "typed", signer.image_png)
+                          for signer in cleaned]
             repo.update_audit(audit_id, status=AuditStatus.CLOSED.value, end_date=audit.end_date or date.today())
-        return signature
+        return signatures
 
     def reopen(self, audit_ref: str, reason: str) -> Changes:
         """Open a closed audit again; the reason goes into the audit trail, the signatures lapse."""
@@ -372,6 +511,128 @@ def describe_close_problems(problems: list[CloseProblem], limit: int = 8) -> str
     return "; ".join(parts)
 
 
+def requirement_reference(checklist: Checklist, ref: str) -> str:
+    """How a finding cites an item: "ISO 14001:2015 8.1"."""
+    return f"{checklist.title.get('en').split(' – ')[0]} {ref}".strip()
+
+
+def _text(value: Any, what: str, limit: int = MAX_NOTE) -> str:
+    text = str(value or "").strip()
+    if len(text) > limit:
+        raise UserInputError(N_("The {what} is too long (at most {max} characters)."), what=what, max=limit)
+    return text
+
+
+def _date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise UserInputError(N_("Not a date: {value} (use YYYY-MM-DD)."), value=value) from None
+
+
+_FINDING_TEXT_LABELS = {
+    "statement": N_("statement"), "objective_evidence": N_("objective evidence"),
+    "correction": N_("correction"), "root_cause": N_("root cause"),
+    "corrective_action": N_("corrective action"), "verification_result": N_("verification result"),
+    "requirement_ref": N_("requirement reference"), "owner": N_("owner"), "verified_by": N_("verifier"),
+}
+
+
+def _finding_values(fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields of a finding, checked one by one and normalised (enums as values, dates as dates)."""
+    values: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "finding_class":
+            values[key] = _parse_enum(FindingClass, value, N_("Unknown finding class {value}; use one of: {known}."))
+        elif key == "status":
+            values[key] = _parse_enum(ActionStatus, value, N_("Unknown action status {value}; use one of: {known}."))
+        elif key in ("due_date", "verified_on"):
+            values[key] = _date(value)
+        elif key == "item_key":
+            values[key] = (value or "").strip() or None
+        else:
+            limit = MAX_NAME if key in ("owner", "verified_by", "requirement_ref") else MAX_NOTE
+            values[key] = _text(value, _(_FINDING_TEXT_LABELS.get(key, key)), limit)
+    return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in values.items()}
+
+
+def _check_finding(values: dict[str, Any]) -> None:
+    """The rules a finding as a whole must follow (ISO 14001 10.2 workflow)."""
+    cls = FindingClass(values["finding_class"])
+    if cls in NONCONFORMITIES and not (values.get("statement") or "").strip():
+        raise UserInputError(N_("A nonconformity needs a statement of what does not conform."))
+    if ActionStatus(values.get("status") or ActionStatus.OPEN) is ActionStatus.VERIFIED:
+        missing = [_(label) for key, label in (("verified_on", N_("date of verification")),
+                                               ("verified_by", N_("verifier")),
+                                               ("verification_result", N_("verification result")))
+                   if not values.get(key)]
+        if missing:
+            raise UserInputError(N_("An action counts as verified only with {fields}."), fields=", ".join(missing))
+        verified_on = values.get("verified_on")
+        if isinstance(verified_on, date) and verified_on > date.today():
+            raise UserInputError(N_("The verification date {date} lies in the future."), date=verified_on.isoformat())
+
+
+def _plan_values(fields: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "title":
+            values[key] = " ".join(str(value or "").split())[:300]
+        elif key == "kind":
+            values[key] = parse_kind(value).value
+        elif key in PLAN_TEXT_FIELDS:
+            values[key] = _text(value, _(_PLAN_LABELS[key]))
+        elif key in ("start_date", "end_date"):
+            values[key] = _date(value)
+        elif key == "lead_auditor":
+            values[key] = _text(" ".join(str(value or "").split()), _("lead auditor"), MAX_NAME)
+        elif key == "team":
+            values[key] = [_team_entry(m) for m in value or () if _name_of(m)]
+        elif key == "people_met":
+            values[key] = [_participant_entry(p) for p in value or () if _name_of(p)]
+        else:
+            raise TypeError(f"unknown audit plan field: {key}")
+    return values
+
+
+_PLAN_LABELS = {"objectives": N_("objectives"), "scope": N_("scope"), "criteria": N_("audit criteria"),
+                "location": N_("places")}
+
+
+def _name_of(entry: Any) -> str:
+    name = entry.name if isinstance(entry, TeamMember | Participant) else (entry or {}).get("name", "")
+    return " ".join(str(name or "").split())
+
+
+def _team_entry(entry: TeamMember | dict[str, Any]) -> dict[str, str]:
+    role = entry.role if isinstance(entry, TeamMember) else entry.get("role", TeamRole.AUDITOR)
+    parsed = _parse_enum(TeamRole, role, N_("Unknown team role {value}; use one of: {known}."))
+    return {"name": _text(_name_of(entry), _("name"), MAX_NAME), "role": parsed.value}
+
+
+def _participant_entry(entry: Participant | dict[str, Any]) -> dict[str, str]:
+    function = entry.function if isinstance(entry, Participant) else entry.get("function", "")
+    return {"name": _text(_name_of(entry), _("name"), MAX_NAME), "function": _text(function, _("function"), MAX_NAME)}
+
+
+def _clean_signer(signer: Signer) -> Signer:
+    name = " ".join((signer.name or "").split())
+    role = " ".join((signer.role or "").split())
+    if not name:
+        raise UserInputError(N_("Who signs? The name must not be empty."))
+    if not role:
+        raise UserInputError(N_("In which role is the audit signed? The role must not be empty."))
+    image = signer.image_png
+    if image is not None and (not image.startswith(PNG_MAGIC) or len(image) > MAX_SIGNATURE_PNG):
+        raise UserInputError(N_("The drawn signature of {name} is not a usable picture."), name=name)
+    return Signer(name=_text(name, _("name"), MAX_NAME), role=_text(role, _("role"), 64),
+                  place=_text(signer.place, _("place"), MAX_NAME), image_png=image)
+
+
 def _is_uuid(value: str) -> bool:
     try:
         return str(uuid.UUID(value)) == value
@@ -380,8 +641,6 @@ def _is_uuid(value: str) -> bool:
 
 
 def _with_titles(audit: Audit, checklist: Checklist) -> Audit:
-    from dataclasses import replace
-
     return replace(audit, catalogue_title_de=checklist.title.de, catalogue_title_en=checklist.title.en)
 
 

@@ -103,7 +103,8 @@ class AuditRecord(SyncMixin, Base):
     start_date: Mapped[date | None] = mapped_column(default=None)
     end_date: Mapped[date | None] = mapped_column(default=None)
     lead_auditor: Mapped[str] = mapped_column(String(200), default="")
-    team: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    team: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{name, role}]
+    people_met: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")  # [{name, function}]
     scope: Mapped[str] = mapped_column(Text, default="")
     objectives: Mapped[str] = mapped_column(Text, default="")
     criteria: Mapped[str] = mapped_column(Text, default="")

@@ -16,7 +16,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from oekoaudit.domain.audit import Answer, Audit, AuditKind, AuditStatus, Organisation, Signature, Site
+from oekoaudit.domain.audit import (
+    Answer,
+    Audit,
+    AuditKind,
+    AuditStatus,
+    Organisation,
+    Participant,
+    Signature,
+    Site,
+    TeamMember,
+    TeamRole,
+)
 from oekoaudit.domain.checklist import AnswerScale, Rating
 from oekoaudit.domain.finding import ActionStatus, Finding, FindingClass
 from oekoaudit.storage.orm import (
@@ -50,6 +61,14 @@ def _json(value: Any) -> str | None:
     if value is None:
         return None
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
+
+
+def _team_member(raw: dict[str, Any]) -> TeamMember:
+    try:
+        role = TeamRole(raw.get("role", TeamRole.AUDITOR.value))
+    except ValueError:
+        role = TeamRole.AUDITOR
+    return TeamMember(str(raw["name"]), role)
 
 
 class Repository:
@@ -162,6 +181,10 @@ class Repository:
             kind=AuditKind(a.kind), status=AuditStatus(a.status), start_date=a.start_date, end_date=a.end_date,
             lead_auditor=a.lead_auditor, scope=a.scope, objectives=a.objectives,
             created_at=a.created_at, updated_at=a.updated_at, revision=a.revision,
+            criteria=a.criteria, location=a.location,
+            team=tuple(_team_member(m) for m in a.team or () if isinstance(m, dict) and m.get("name")),
+            people_met=tuple(Participant(str(p.get("name", "")), str(p.get("function", "")))
+                             for p in a.people_met or () if isinstance(p, dict) and p.get("name")),
         )
 
     def audits(self, titles: dict[str, tuple[str, str]] | None = None) -> list[tuple[Audit, str]]:
@@ -178,11 +201,13 @@ class Repository:
         a, s, o = row
         return self._audit(a, s, o, titles), a.catalogue_fingerprint
 
-    def audit_ids(self, prefix: str) -> list[str]:
+    def _ids_with_prefix(self, model: type[AuditRecord] | type[FindingRecord], prefix: str) -> list[str]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = select(AuditRecord.id).where(AuditRecord.deleted_at.is_(None),
-                                             AuditRecord.id.like(escaped + "%", escape="\\"))
+        query = select(model.id).where(model.deleted_at.is_(None), model.id.like(escaped + "%", escape="\\"))
         return list(self.session.scalars(query))
+
+    def audit_ids(self, prefix: str) -> list[str]:
+        return self._ids_with_prefix(AuditRecord, prefix)
 
     def update_audit(self, audit_id: str, **values: Any) -> bool:
         record = self.session.get(AuditRecord, audit_id)
@@ -252,6 +277,38 @@ class Repository:
         self._add(record, "finding")
         return self._finding(record)
 
+    def finding(self, finding_id: str, include_deleted: bool = False) -> Finding | None:
+        r = self.session.get(FindingRecord, finding_id)
+        if r is None or (r.deleted_at is not None and not include_deleted):
+            return None
+        return self._finding(r)
+
+    def update_finding(self, finding_id: str, **values: Any) -> bool:
+        record = self.session.get(FindingRecord, finding_id)
+        assert record is not None
+        return self._change(record, "finding", **values)
+
+    def finding_ids(self, prefix: str) -> list[str]:
+        return self._ids_with_prefix(FindingRecord, prefix)
+
+    def set_deleted(self, entity: str, record_id: str, deleted: bool) -> bool:
+        """Tombstone a record or bring it back."""
+        model = {"finding": FindingRecord, "answer": AnswerRecord}[entity]
+        record = self.session.get(model, record_id)
+        assert record is not None
+        if (record.deleted_at is not None) == deleted:
+            return False
+        return self._change(record, entity, deleted_at=utcnow() if deleted else None)
+
+    def open_findings(self, audit_ids: list[str]) -> list[Finding]:
+        """The findings of these audits whose action is not verified yet (caller filters further)."""
+        if not audit_ids:
+            return []
+        rows = self.session.scalars(select(FindingRecord).where(FindingRecord.audit_id.in_(audit_ids),
+                                                                FindingRecord.deleted_at.is_(None),
+                                                                FindingRecord.status != ActionStatus.VERIFIED.value))
+        return [self._finding(r) for r in rows]
+
     def findings(self, audit_id: str) -> list[Finding]:
         rows = self.session.scalars(select(FindingRecord).where(FindingRecord.audit_id == audit_id,
                                                                 FindingRecord.deleted_at.is_(None))
@@ -263,11 +320,12 @@ class Repository:
     @staticmethod
     def _signature(r: SignatureRecord) -> Signature:
         return Signature(id=r.id, audit_id=r.audit_id, name=r.name, role=r.role, signed_at=r.signed_at,
-                         place=r.place, method=r.method)
+                         place=r.place, method=r.method, image_png=r.image_png)
 
-    def add_signature(self, audit_id: str, name: str, role: str, place: str, method: str) -> Signature:
+    def add_signature(self, audit_id: str, name: str, role: str, place: str, method: str,
+                      image_png: bytes | None = None) -> Signature:
         record = SignatureRecord(audit_id=audit_id, name=name, role=role, place=place, method=method,
-                                 signed_at=utcnow())
+                                 signed_at=utcnow(), image_png=image_png)
         self._add(record, "signature")
         return self._signature(record)
 
