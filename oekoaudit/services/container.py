@@ -8,6 +8,7 @@ from pathlib import Path
 from oekoaudit import paths
 from oekoaudit.services.audits import AuditService, OrganisationService
 from oekoaudit.services.catalogue import CatalogueService
+from oekoaudit.services.measures import MeasureService
 from oekoaudit.storage.backup import list_backups
 from oekoaudit.storage.store import Store
 
@@ -29,6 +30,7 @@ class Services:
     catalogues: CatalogueService
     organisations: OrganisationService
     audits: AuditService
+    measures: MeasureService
     _store: Store = field(repr=False)
 
     def info(self) -> StoreInfo:
@@ -63,5 +65,6 @@ def open_services(data_dir: Path | str | None = None, catalogue_folders: tuple[P
         catalogues=catalogues,
         organisations=OrganisationService(store),
         audits=AuditService(store, catalogues),
+        measures=MeasureService(store),
         _store=store,
     )

@@ -30,12 +30,14 @@ from oekoaudit.domain.audit import (
 )
 from oekoaudit.domain.checklist import AnswerScale, Rating
 from oekoaudit.domain.finding import ActionStatus, Finding, FindingClass
+from oekoaudit.domain.programme import Measure, MeasureStatus
 from oekoaudit.storage.orm import (
     AnswerRecord,
     AuditRecord,
     CatalogueSnapshotRecord,
     ChangeLogRecord,
     FindingRecord,
+    MeasureRecord,
     OrganisationRecord,
     SignatureRecord,
     SiteRecord,
@@ -314,6 +316,33 @@ class Repository:
                                                                 FindingRecord.deleted_at.is_(None))
                                     .order_by(FindingRecord.created_at))
         return [self._finding(r) for r in rows]
+
+    # ---- the environmental programme --------------------------------------------------
+
+    @staticmethod
+    def _measure(r: MeasureRecord) -> Measure:
+        return Measure(
+            id=r.id, organisation_id=r.organisation_id, title=r.title, audit_id=r.audit_id, site_id=r.site_id,
+            description=r.description, area=r.area, owner=r.owner, start_date=r.start_date, due_date=r.due_date,
+            status=MeasureStatus(r.status), priority=r.priority, investment_eur=r.investment_eur,
+            savings_eur_per_year=r.savings_eur_per_year, savings_kwh_per_year=r.savings_kwh_per_year,
+            savings_m3_per_year=r.savings_m3_per_year, savings_t_per_year=r.savings_t_per_year,
+            savings_t_co2_per_year=r.savings_t_co2_per_year, created_at=r.created_at, updated_at=r.updated_at,
+            revision=r.revision,
+        )
+
+    def add_measure(self, organisation_id: str, title: str, **fields: Any) -> Measure:
+        record = MeasureRecord(organisation_id=organisation_id, title=title, **fields)
+        self._add(record, "measure")
+        return self._measure(record)
+
+    def measures(self, organisation_id: str | None = None, audit_id: str | None = None) -> list[Measure]:
+        query = select(MeasureRecord).where(MeasureRecord.deleted_at.is_(None))
+        if organisation_id is not None:
+            query = query.where(MeasureRecord.organisation_id == organisation_id)
+        if audit_id is not None:
+            query = query.where(MeasureRecord.audit_id == audit_id)
+        return [self._measure(r) for r in self.session.scalars(query.order_by(MeasureRecord.created_at))]
 
     # ---- signatures -------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from oekoaudit.ui.dialogs.new_organisation import NewOrganisationDialog
 from oekoaudit.ui.models.navigator_model import audit_title
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker, TaskRunner
+from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.navigator_view import NavigatorView
 from oekoaudit.ui.views.workspace import AuditWorkspace
 
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.notifier = notifier or ChangeNotifier(self)
         self.worker = worker or DbWorker(self)
         self.tasks = tasks or TaskRunner(parent=self)
+        self.undo = UndoManager(self.worker, self.notifier, self)
         self._ui_settings = ui_settings
         self._write_failed = False
         self._dialog: Any = None  # the open New … dialog (tests reach it here)
@@ -65,7 +67,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.navigator = NavigatorView(self)
         self.navigator.setMinimumWidth(200)
-        self.workspace = AuditWorkspace(self.services, self.worker, self.notifier, self)
+        self.workspace = AuditWorkspace(self.services, self.worker, self.notifier, self.undo, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.navigator)
@@ -94,6 +96,14 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_new_audit)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
+
+        self.edit_menu = menu_bar.addMenu(_("&Edit"))
+        self.action_undo = self.undo.group.createUndoAction(self, _("&Undo"))
+        self.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.action_redo = self.undo.group.createRedoAction(self, _("&Redo"))
+        self.action_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.edit_menu.addAction(self.action_undo)
+        self.edit_menu.addAction(self.action_redo)
 
         view_menu = menu_bar.addMenu(_("&View"))
         self.action_show_overview = QAction(_("&Overview"), self)
@@ -145,6 +155,7 @@ class MainWindow(QMainWindow):
         self.workspace.audit_changed.connect(self._on_workspace_audit_changed)
         self.workspace.checklist.saved.connect(self._on_checklist_saved)
         self.worker.pending_changed.connect(self._on_worker_pending_changed)
+        self.undo.failed.connect(self._on_workspace_write_failed)
         self.notifier.changed.connect(self._on_notifier_changed)
         self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
 
@@ -186,6 +197,7 @@ class MainWindow(QMainWindow):
             self.workspace.show_view("checklist")
 
     def _on_workspace_audit_changed(self, audit_id: object) -> None:
+        self.undo.activate(audit_id if isinstance(audit_id, str) else None)
         detail = self.workspace.detail
         if detail is not None:
             self.setWindowTitle(_("{audit} – oekoaudit").format(audit=audit_title(detail.audit)))

@@ -155,3 +155,15 @@ def test_a_signature_that_is_not_a_picture_is_refused(services, audit) -> None: 
 def test_finding_class_enum_is_exposed(services, audit) -> None:  # type: ignore[no-untyped-def]
     finding = services.audits.add_finding(audit.id, FindingClass.IMPROVEMENT, "LED")
     assert services.audits.finding(finding.id[:8]).finding_class is FindingClass.IMPROVEMENT
+
+
+def test_a_measure_in_the_programme(services, audit) -> None:  # type: ignore[no-untyped-def]
+    measure = services.measures.create(audit.organisation_id, "  Druckluft-Leckagen  suchen ", audit_id=audit.id,
+                                       due_date=date(2027, 3, 31))
+    assert measure.title == "Druckluft-Leckagen suchen" and measure.status.value == "planned"
+    assert [m.id for m in services.measures.list(audit.organisation_id)] == [measure.id]
+    assert services.measures.list(audit_id=audit.id)[0].due_date == date(2027, 3, 31)
+    with pytest.raises(UserInputError):
+        services.measures.create(audit.organisation_id, "   ")
+    with pytest.raises(NotFoundError):
+        services.measures.create("nope", "x")

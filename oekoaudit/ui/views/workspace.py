@@ -25,6 +25,7 @@ from oekoaudit.services import Services
 from oekoaudit.ui import style
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
+from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.checklist_view import ChecklistView
 from oekoaudit.ui.views.overview_view import OverviewView
 
@@ -98,11 +99,13 @@ class AuditWorkspace(QStackedWidget):
     audit_changed = Signal(object)
 
     def __init__(self, services: Services, worker: DbWorker, notifier: ChangeNotifier,
-                 parent: QWidget | None = None) -> None:
+                 undo: UndoManager | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
         self._worker = worker
         self._notifier = notifier
+        #: every edit goes through here, so that it can be undone
+        self.undo = undo or UndoManager(worker, notifier, self)
         self._detail: AuditDetail | None = None
         self.welcome = WelcomePage(self)
         self.tabs = QTabWidget(self)
