@@ -18,12 +18,13 @@ from oekoaudit import __version__, i18n, paths
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _, describe
 from oekoaudit.services.settings import load_settings
+from oekoaudit.ui.views.workspace import VIEWS
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
 
 APP_FONT_FAMILY = "DejaVu Sans"
-SCREENSHOT_VIEWS = ("overview", "checklist")
+SCREENSHOT_VIEWS = VIEWS
 _SIZE = re.compile(r"^\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*$")
 MIN_SIZE = (640, 400)
 MAX_SIZE = (7680, 4320)

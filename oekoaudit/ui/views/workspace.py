@@ -29,7 +29,9 @@ from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.checklist_view import ChecklistView
 from oekoaudit.ui.views.overview_view import OverviewView
 
-VIEWS = ("overview", "checklist")
+#: The views of an open audit, by the name the screenshot command and the menus use. Each view
+#: registers itself in AuditWorkspace.__init__ through _add_view (tab order = registration order).
+VIEWS = ("overview", "plan", "checklist", "findings", "actions", "self_assessment")
 
 
 class WelcomePage(QWidget):
@@ -114,11 +116,20 @@ class AuditWorkspace(QStackedWidget):
         self.tabs.tabBar().setExpanding(False)
         self.overview = OverviewView(self.tabs)
         self.checklist = ChecklistView(services, worker, notifier, self.tabs)
-        self.tabs.addTab(self.overview, _("Overview"))
-        self.tabs.addTab(self.checklist, _("Checklist"))
+        self._views: dict[str, QWidget] = {}
+        self._add_view("overview", self.overview, _("Overview"))
+        self._add_view("checklist", self.checklist, _("Checklist"))
         self.addWidget(self.welcome)
         self.addWidget(self.tabs)
         self._connect_signals()
+
+    def _add_view(self, name: str, widget: QWidget, title: str) -> None:
+        assert name in VIEWS, name
+        self._views[name] = widget
+        self.tabs.addTab(widget, title)
+
+    def view(self, name: str) -> QWidget:
+        return self._views[name]
 
     def _connect_signals(self) -> None:
         self._notifier.changed.connect(self._on_notifier_changed)
@@ -161,12 +172,16 @@ class AuditWorkspace(QStackedWidget):
             emit(self.audit_changed, detail.audit.id if detail else None)
 
     def show_view(self, name: str) -> None:
-        self.tabs.setCurrentWidget(self.overview if name == "overview" else self.checklist)
+        widget = self._views.get(name)
+        if widget is None:
+            return
+        self.tabs.setCurrentWidget(widget)
         if name == "checklist":
             self.checklist.tree.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def current_view(self) -> str:
-        return "overview" if self.tabs.currentWidget() is self.overview else "checklist"
+        current = self.tabs.currentWidget()
+        return next(name for name, widget in self._views.items() if widget is current)
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.overview:
