@@ -130,7 +130,9 @@ def cmd_answer(args: argparse.Namespace, services: Services) -> int:
     changes = services.audits.answer(args.audit_id, args.item_key, args.result, args.note)
     if args.json:
         detail = services.audits.detail(changes.audit_id or args.audit_id)
-        item = detail.checklist.item(args.item_key.strip())
+        from oekoaudit.services.audits import find_item
+
+        item = find_item(detail.checklist, args.item_key)
         answer = detail.answers.get(item.key) if item else None
         _print_json({"audit_id": detail.audit.id, "key": item.key if item else args.item_key,
                      "result": answer.result if answer else None, "note": answer.note if answer else "",
@@ -156,12 +158,102 @@ def cmd_audit_reopen(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK
 
 
+_FINDING_OPTIONS = {"evidence": "objective_evidence", "correction": "correction", "root_cause": "root_cause",
+                    "corrective_action": "corrective_action", "owner": "owner", "due": "due_date",
+                    "finding_class": "finding_class", "statement": "statement", "status": "status",
+                    "verified_on": "verified_on", "verified_by": "verified_by",
+                    "verification_result": "verification_result"}
+
+
+def _given(args: argparse.Namespace, names: dict[str, str]) -> dict[str, Any]:
+    """The options the user gave, under the service's field names."""
+    return {field: getattr(args, option) for option, field in names.items()
+            if getattr(args, option, None) is not None}
+
+
 def cmd_finding_add(args: argparse.Namespace, services: Services) -> int:
-    finding = services.audits.add_finding(args.audit_id, args.finding_class, args.statement, item_key=args.item)
+    fields = _given(args, _FINDING_OPTIONS)
+    fields.pop("finding_class", None)
+    fields.pop("statement", None)
+    finding = services.audits.add_finding(args.audit_id, args.finding_class, args.statement, item_key=args.item,
+                                          **fields)
     if args.json:
         _print_json(output.finding(finding))
     else:
         print(_("Finding recorded: {id}").format(id=finding.id))
+    return EXIT_OK
+
+
+def cmd_finding_update(args: argparse.Namespace, services: Services) -> int:
+    finding = services.audits.update_finding(args.finding_id, **_given(args, _FINDING_OPTIONS))
+    if args.json:
+        _print_json(output.finding(finding))
+    else:
+        print(_("Finding {id} changed.").format(id=finding.id[:8]))
+    return EXIT_OK
+
+
+def cmd_actions_list(args: argparse.Namespace, services: Services) -> int:
+    organisation_id = None
+    if args.org:
+        organisation = services.organisations.find(args.org)
+        if organisation is None:
+            from oekoaudit.errors import N_, NotFoundError
+
+            raise NotFoundError(N_("There is no organisation {id}."), id=args.org)
+        organisation_id = organisation.id
+    actions = services.audits.open_actions(organisation_id)
+    if args.json:
+        _print_json([output.open_action(a) for a in actions])
+        return EXIT_OK
+    if not actions:
+        print(_("No open corrective actions."))
+    for a in actions:
+        f = a.finding
+        due = f.due_date.isoformat() if f.due_date else "-"
+        mark = _("OVERDUE") if a.overdue else labels.action_status(f.status)
+        print(f"{f.id[:8]}  {due:<10}  {mark:<14} {a.organisation_name} / {a.audit_title or a.audit_id[:8]}  "
+              f"{f.requirement_ref or '-'}  {f.corrective_action or f.statement}")
+    return EXIT_OK
+
+
+_PLAN_OPTIONS = {"title": "title", "kind": "kind", "objectives": "objectives", "scope": "scope",
+                 "criteria": "criteria", "places": "location", "start": "start_date", "end": "end_date",
+                 "lead_auditor": "lead_auditor"}
+
+
+def _pairs(values: list[str] | None, key: str) -> list[dict[str, str]] | None:
+    if values is None:
+        return None
+    pairs = []
+    for value in values:
+        name, _sep, rest = value.partition(":")
+        pairs.append({"name": name.strip(), key: rest.strip()} if rest.strip() else {"name": name.strip()})
+    return pairs
+
+
+def cmd_audit_plan(args: argparse.Namespace, services: Services) -> int:
+    fields = _given(args, _PLAN_OPTIONS)
+    if (team := _pairs(args.team, "role")) is not None:
+        fields["team"] = team
+    if (met := _pairs(args.met, "function")) is not None:
+        fields["people_met"] = met
+    changes = services.audits.update_plan(args.audit_id, **fields)
+    audit = services.audits.get(changes.audit_id or args.audit_id)
+    if args.json:
+        _print_json(output.audit(audit) | {"changed": changes.audits})
+    else:
+        print(_("Audit plan saved.") if changes.audits else _("Nothing changed."))
+    return EXIT_OK
+
+
+def cmd_audit_status(args: argparse.Namespace, services: Services) -> int:
+    changes = services.audits.set_status(args.audit_id, args.status)
+    audit = services.audits.get(changes.audit_id or args.audit_id)
+    if args.json:
+        _print_json({"audit_id": audit.id, "status": audit.status.value, "changed": changes.audits})
+    else:
+        print(_("The audit is now: {status}").format(status=labels.status(audit.status)))
     return EXIT_OK
 
 
@@ -265,7 +357,11 @@ _STORE_COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Serv
     ("audit", "show"): cmd_audit_show,
     ("audit", "close"): cmd_audit_close,
     ("audit", "reopen"): cmd_audit_reopen,
+    ("audit", "plan"): cmd_audit_plan,
+    ("audit", "status"): cmd_audit_status,
     ("finding", "add"): cmd_finding_add,
+    ("finding", "update"): cmd_finding_update,
+    ("actions", "list"): cmd_actions_list,
     ("findings", "list"): cmd_findings_list,
     ("answer", None): cmd_answer,
 }

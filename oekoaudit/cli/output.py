@@ -7,7 +7,7 @@ from typing import Any
 
 from oekoaudit.domain.audit import Audit, AuditDetail, AuditSummary, Signature
 from oekoaudit.domain.checklist import CatalogueInfo, Checklist, Item, Section, Text
-from oekoaudit.domain.finding import Finding
+from oekoaudit.domain.finding import Finding, OpenAction
 from oekoaudit.domain.scoring import Progress
 
 
@@ -39,6 +39,10 @@ def audit(a: Audit) -> dict[str, Any]:
         "lead_auditor": a.lead_auditor,
         "scope": a.scope,
         "objectives": a.objectives,
+        "criteria": a.criteria,
+        "places": a.location,
+        "team": [{"name": m.name, "role": m.role.value} for m in a.team],
+        "people_met": [{"name": p.name, "function": p.function} for p in a.people_met],
         "created_at": _iso(a.created_at),
         "updated_at": _iso(a.updated_at),
         "revision": a.revision,
@@ -63,9 +67,17 @@ def finding(f: Finding) -> dict[str, Any]:
     }
 
 
+def open_action(a: OpenAction) -> dict[str, Any]:
+    return finding(a.finding) | {
+        "overdue": a.overdue,
+        "audit": {"id": a.audit_id, "title": a.audit_title, "start_date": _iso(a.audit_date)},
+        "organisation": {"id": a.organisation_id, "name": a.organisation_name},
+    }
+
+
 def signature(s: Signature) -> dict[str, Any]:
     return {"id": s.id, "name": s.name, "role": s.role, "signed_at": _iso(s.signed_at), "place": s.place,
-            "method": s.method}
+            "method": s.method, "drawn": s.image_png is not None}
 
 
 def audit_detail(d: AuditDetail) -> dict[str, Any]:
@@ -103,7 +115,10 @@ def _item(i: Item) -> dict[str, Any]:
             "questions": [text(q) for q in i.questions], "guidance": text(i.guidance),
             "evidence": [text(e) for e in i.evidence],
             "documented_information": i.documented_information.value,
-            "documented_information_note": text(i.documented_information_note), "mandatory": i.mandatory}
+            "documented_information_note": text(i.documented_information_note), "mandatory": i.mandatory,
+            "plain": None if i.plain is None else {
+                "question": text(i.plain.question), "why": text(i.plain.why), "proof": text(i.plain.proof),
+                "todo": text(i.plain.todo)}}
 
 
 def _section(s: Section) -> dict[str, Any]:
@@ -115,8 +130,10 @@ def checklist(c: Checklist) -> dict[str, Any]:
     return {
         "id": c.id, "scheme": c.scheme, "edition": c.edition, "status": c.status, "title": text(c.title),
         "description": text(c.description), "source": text(c.source), "fingerprint": c.fingerprint,
+        "modes": list(c.modes),
         "answer_scale": {"key": c.scale.key, "options": [
-            {"key": o.key, "label": text(o.label), "shortcut": o.shortcut, "rating": o.rating.value}
+            {"key": o.key, "label": text(o.label), "shortcut": o.shortcut, "rating": o.rating.value,
+             "plain_label": text(o.plain_label)}
             for o in c.scale.options]},
         "items": sum(1 for _ in c.items()),
         "sections": [_section(s) for s in c.sections],

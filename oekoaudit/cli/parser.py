@@ -63,6 +63,15 @@ def _json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
 
+def _finding_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--evidence", metavar="TEXT", help=_("objective evidence"))
+    parser.add_argument("--correction", metavar="TEXT", help=_("immediate correction"))
+    parser.add_argument("--root-cause", metavar="TEXT", help=_("root cause"))
+    parser.add_argument("--action", dest="corrective_action", metavar="TEXT", help=_("corrective action"))
+    parser.add_argument("--owner", metavar="NAME", help=_("who is responsible for the action"))
+    parser.add_argument("--due", metavar="YYYY-MM-DD", help=_("due date of the action"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="oekoaudit",
@@ -112,6 +121,28 @@ def build_parser() -> argparse.ArgumentParser:
     close.add_argument("--role", required=True, metavar="ROLE", help=_("role of the person who signs, e.g. lead auditor"))
     close.add_argument("--place", default="", metavar="PLACE", help=_("place of signing"))
     _json_flag(close)
+    plan = _action(audit_sub, "plan", _("change the audit plan (only the options given)"))
+    _audit_id(plan)
+    plan.add_argument("--title", help=_("title of the audit"))
+    plan.add_argument("--kind", metavar="KIND",
+                      help=_("initial, surveillance, recertification, internal, self-assessment"))
+    plan.add_argument("--objectives", metavar="TEXT", help=_("objectives of the audit"))
+    plan.add_argument("--scope", metavar="TEXT", help=_("scope of the audit (sites, activities)"))
+    plan.add_argument("--criteria", metavar="TEXT", help=_("audit criteria (standards, permits, own rules)"))
+    plan.add_argument("--places", metavar="TEXT", help=_("where the audit takes place"))
+    plan.add_argument("--start", metavar="YYYY-MM-DD", help=_("first day of the audit"))
+    plan.add_argument("--end", metavar="YYYY-MM-DD", help=_("last day of the audit (empty: none)"))
+    plan.add_argument("--lead-auditor", metavar="NAME", help=_("lead auditor"))
+    plan.add_argument("--team", action="append", metavar="NAME[:ROLE]",
+                      help=_("a member of the audit team; ROLE auditor (default), expert, observer, guide or "
+                             "interpreter; repeat for more; replaces the team"))
+    plan.add_argument("--met", action="append", metavar="NAME[:FUNCTION]",
+                      help=_("a person met on site; repeat for more; replaces the list"))
+    _json_flag(plan)
+    status = _action(audit_sub, "status", _("move an audit to planned, in_progress or in_review"))
+    _audit_id(status)
+    status.add_argument("status", metavar="STATUS", help=_("planned, in_progress or in_review"))
+    _json_flag(status)
     reopen = _action(audit_sub, "reopen", _("open a closed audit again (the reason is logged)"))
     _audit_id(reopen)
     reopen.add_argument("--reason", required=True, metavar="TEXT", help=_("why the audit is reopened"))
@@ -125,7 +156,24 @@ def build_parser() -> argparse.ArgumentParser:
     finding_add.add_argument("--class", dest="finding_class", required=True, metavar="CLASS",
                              help=_("major_nc, minor_nc, observation, improvement or positive"))
     finding_add.add_argument("--statement", required=True, metavar="TEXT", help=_("what was found"))
+    _finding_options(finding_add)
     _json_flag(finding_add)
+    finding_update = _action(finding_sub, "update", _("change a finding or follow up its corrective action"))
+    finding_update.add_argument("finding_id", metavar="FINDING_ID", help=_("finding id (or its first characters)"))
+    finding_update.add_argument("--class", dest="finding_class", metavar="CLASS",
+                                help=_("major_nc, minor_nc, observation, improvement or positive"))
+    finding_update.add_argument("--statement", metavar="TEXT", help=_("what was found"))
+    _finding_options(finding_update)
+    finding_update.add_argument("--status", metavar="STATUS", help=_("open, in_progress, done or verified"))
+    finding_update.add_argument("--verified-on", metavar="YYYY-MM-DD", help=_("date of the effectiveness check"))
+    finding_update.add_argument("--verified-by", metavar="NAME", help=_("who checked the effectiveness"))
+    finding_update.add_argument("--verification-result", metavar="TEXT", help=_("result of the effectiveness check"))
+    _json_flag(finding_update)
+    actions = command("actions", _("corrective actions that are not verified yet"))
+    actions_sub = actions.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    actions_list = _action(actions_sub, "list", _("list open corrective actions across audits, overdue first"))
+    actions_list.add_argument("--org", metavar="NAME", help=_("only this organisation (name or id)"))
+    _json_flag(actions_list)
     findings = command("findings", _("list findings"))
     findings_sub = findings.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
     findings_list = _action(findings_sub, "list", _("list an audit's findings"))
@@ -153,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     shot = command("screenshot", _("render the main window to a PNG image (offscreen)"))
     shot.add_argument("--audit", metavar="AUDIT_ID", help=_("show this audit"))
-    shot.add_argument("--view", default=None, metavar="NAME", help=_("overview or checklist (default)"))
+    shot.add_argument("--view", default=None, metavar="NAME", help=_("overview, plan, checklist (default), findings, actions or self_assessment"))
     shot.add_argument("--size", default="1280x800", metavar="WxH", help=_("window size (default 1280x800)"))
     shot.add_argument("-o", "--output", required=True, metavar="FILE.png", help=_("where to write the PNG"))
 

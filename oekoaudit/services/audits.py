@@ -24,7 +24,7 @@ from oekoaudit.domain.audit import (
     TeamRole,
 )
 from oekoaudit.domain.changes import Changes
-from oekoaudit.domain.checklist import AnswerOption, Checklist
+from oekoaudit.domain.checklist import AnswerOption, Checklist, Item
 from oekoaudit.domain.finding import NONCONFORMITIES, ActionStatus, Finding, FindingClass, OpenAction
 from oekoaudit.domain.lifecycle import TRANSITIONS, CloseProblem, ProblemKind, close_problems
 from oekoaudit.domain.scoring import audit_progress
@@ -62,15 +62,20 @@ FOLLOW_UP_FIELDS = frozenset({"correction", "root_cause", "corrective_action", "
 FINDING_FIELDS = FOLLOW_UP_FIELDS | {"finding_class", "requirement_ref", "statement", "objective_evidence",
                                      "item_key"}
 
-#: Further spellings accepted for the standard scale's answers (command line, German users).
-RESULT_ALIASES = {
-    "ok": "conform", "konform": "conform", "c": "conform",
-    "minor": "minor_nc", "minor-nc": "minor_nc", "nebenabweichung": "minor_nc",
-    "major": "major_nc", "major-nc": "major_nc", "hauptabweichung": "major_nc",
-    "obs": "observation", "beobachtung": "observation",
-    "ofi": "improvement", "opportunity": "improvement", "verbesserung": "improvement",
-    "na": "not_applicable", "n/a": "not_applicable", "not-applicable": "not_applicable",
-    "offen": "open",
+#: Further spellings accepted for the shipped scales' answers (command line, German users);
+#: each names the option keys it may stand for, the first one the checklist's scale has wins.
+RESULT_ALIASES: dict[str, tuple[str, ...]] = {
+    "ok": ("conform", "fulfilled"), "konform": ("conform",), "c": ("conform",),
+    "minor": ("minor_nc",), "minor-nc": ("minor_nc",), "nebenabweichung": ("minor_nc",),
+    "major": ("major_nc",), "major-nc": ("major_nc",), "hauptabweichung": ("major_nc",),
+    "obs": ("observation",), "beobachtung": ("observation",),
+    "ofi": ("improvement",), "opportunity": ("improvement",), "verbesserung": ("improvement",),
+    "na": ("not_applicable", "not_relevant"), "n/a": ("not_applicable", "not_relevant"),
+    "not-applicable": ("not_applicable", "not_relevant"), "nicht-relevant": ("not_relevant", "not_applicable"),
+    "yes": ("fulfilled",), "ja": ("fulfilled",), "erfüllt": ("fulfilled",),
+    "partly": ("partly_fulfilled",), "partial": ("partly_fulfilled",), "teilweise": ("partly_fulfilled",),
+    "no": ("not_fulfilled",), "nein": ("not_fulfilled",), "nicht-erfüllt": ("not_fulfilled",),
+    "offen": ("open",),
 }
 
 DEFAULT_SITE_NAME = N_("Main site")
@@ -265,7 +270,7 @@ class AuditService(_StoreService):
         with self._store.write() as s:
             repo = self._repo(s)
             _audit, checklist = self._writable(repo, audit_id)
-            item = checklist.item(item_key.strip())
+            item = find_item(checklist, item_key)
             if item is None:
                 raise NotFoundError(N_("The checklist {catalogue} has no item {key}."), catalogue=checklist.id,
                                     key=item_key)
@@ -289,14 +294,16 @@ class AuditService(_StoreService):
             repo = self._repo(s)
             _audit, checklist = self._writable(repo, audit_id)
             ref = (requirement_ref or "").strip()
+            stored_key = None
             if item_key is not None:
-                item = checklist.item(item_key)
+                item = find_item(checklist, item_key)
                 if item is None:
                     raise NotFoundError(N_("The checklist {catalogue} has no item {key}."),
                                         catalogue=checklist.id, key=item_key)
                 ref = ref or requirement_reference(checklist, item.ref)
+                stored_key = item.key
             _check_finding(values)
-            return repo.add_finding(audit_id, item_key=item_key, requirement_ref=ref[:MAX_NAME], **values)
+            return repo.add_finding(audit_id, item_key=stored_key, requirement_ref=ref[:MAX_NAME], **values)
 
     def finding(self, finding_ref: str) -> Finding:
         finding_id = self.resolve_finding(finding_ref)
@@ -343,7 +350,10 @@ class AuditService(_StoreService):
                                        "can still be changed."))
             if "item_key" in values and values["item_key"] is not None:
                 checklist = self._checklist(repo, fingerprint)
-                if checklist.item(values["item_key"]) is None:
+                item = find_item(checklist, values["item_key"])
+                if item is not None:
+                    values["item_key"] = item.key
+                else:
                     raise NotFoundError(N_("The checklist {catalogue} has no item {key}."),
                                         catalogue=checklist.id, key=values["item_key"])
             merged = {k: getattr(current, k) for k in FINDING_FIELDS} | values
@@ -511,6 +521,16 @@ def describe_close_problems(problems: list[CloseProblem], limit: int = 8) -> str
     return "; ".join(parts)
 
 
+def find_item(checklist: Checklist, key_or_ref: str) -> Item | None:
+    """The item with this key, or else the one item with this reference ("1.4" for "qub.1.4")."""
+    wanted = key_or_ref.strip()
+    item = checklist.item(wanted)
+    if item is None and wanted:
+        matches = [i for i in checklist.items() if i.ref == wanted]
+        item = matches[0] if len(matches) == 1 else None
+    return item
+
+
 def requirement_reference(checklist: Checklist, ref: str) -> str:
     """How a finding cites an item: "ISO 14001:2015 8.1"."""
     return f"{checklist.title.get('en').split(' – ')[0]} {ref}".strip()
@@ -661,7 +681,9 @@ def parse_result(checklist: Checklist, value: str) -> AnswerOption:
     """The scale option meant by ``value``: its key, its shortcut, or a known alias."""
     wanted = value.strip().lower()
     scale = checklist.scale
-    option = scale.option(wanted) or scale.option(RESULT_ALIASES.get(wanted, "")) or scale.by_shortcut(wanted)
+    option = scale.option(wanted) or scale.by_shortcut(wanted)
+    for candidate in RESULT_ALIASES.get(wanted, ()):
+        option = option or scale.option(candidate)
     if option is None:
         for candidate in scale.options:
             if wanted in (candidate.label.de.lower(), candidate.label.en.lower()):
