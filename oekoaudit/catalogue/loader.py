@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,14 +20,23 @@ import yaml
 from pydantic import ValidationError
 
 from oekoaudit import paths
-from oekoaudit.catalogue.schema import CatalogueModel, ItemModel, ScaleModel, SectionModel, TextModel
+from oekoaudit.catalogue.schema import (
+    CatalogueModel,
+    ItemModel,
+    PlainTextModel,
+    ScaleModel,
+    SectionModel,
+    TextModel,
+)
 from oekoaudit.domain.checklist import (
     AnswerOption,
     AnswerScale,
     CatalogueInfo,
+    CatalogueMode,
     Checklist,
     DocumentedInformation,
     Item,
+    PlainText,
     Rating,
     Section,
     Text,
@@ -201,23 +210,46 @@ def _check_scale(file: str, scale: ScaleModel, where: str) -> list[CatalogueProb
     return problems
 
 
+def _walk(nodes: Iterable[SectionModel | ItemModel],
+          prefix: str = "sections") -> Iterator[tuple[str, SectionModel | ItemModel]]:
+    """Every section and item with its location (``sections[2].items[0]``), depth first."""
+    for index, node in enumerate(nodes):
+        location = f"{prefix}[{index}]"
+        yield location, node
+        if isinstance(node, SectionModel):
+            yield from _walk(node.items, f"{location}.items")
+
+
 def _check_keys(file: str, model: CatalogueModel) -> list[CatalogueProblem]:
     problems = []
     seen: dict[str, str] = {}
+    for location, node in _walk(model.sections):
+        if node.key in seen:
+            problems.append(_problem(file, location, node.key,
+                                     N_("the key {key} is already used at {other}; keys must be unique."),
+                                     key=node.key, other=seen[node.key]))
+        else:
+            seen[node.key] = location
+    return problems
 
-    def walk(nodes: Iterable[SectionModel | ItemModel], prefix: str) -> None:
-        for index, node in enumerate(nodes):
-            location = f"{prefix}[{index}]"
-            if node.key in seen:
-                problems.append(_problem(file, location, node.key,
-                                         N_("the key {key} is already used at {other}; keys must be unique."),
-                                         key=node.key, other=seen[node.key]))
-            else:
-                seen[node.key] = location
-            if isinstance(node, SectionModel):
-                walk(node.items, f"{location}.items")
 
-    walk(model.sections, "sections")
+def _check_modes(file: str, model: CatalogueModel) -> list[CatalogueProblem]:
+    """Each mode at most once; with the self-assessment, every item needs its plain block."""
+    problems = []
+    seen: set[str] = set()
+    for index, mode in enumerate(model.modes):
+        if mode in seen:
+            problems.append(_problem(file, f"modes[{index}]", None, N_("the mode {mode} is listed twice."),
+                                     mode=mode.value))
+        seen.add(mode)
+    if CatalogueMode.SELF_ASSESSMENT in seen:
+        for location, node in _walk(model.sections):
+            if isinstance(node, ItemModel) and node.plain is None:
+                problems.append(_problem(
+                    file, f"{location}.plain", node.key,
+                    N_("this item needs a 'plain' block with at least a plain-language question, "
+                       "because the catalogue offers the mode self_assessment."),
+                ))
     return problems
 
 
@@ -256,6 +288,13 @@ def _text(model: TextModel | None) -> Text | None:
     return None if model is None else Text(de=model.de, en=model.en)
 
 
+def _plain(model: PlainTextModel | None) -> PlainText | None:
+    if model is None:
+        return None
+    return PlainText(question=Text(model.question.de, model.question.en), why=_text(model.why),
+                     proof=_text(model.proof), todo=_text(model.todo))
+
+
 def _item(model: ItemModel) -> Item:
     return Item(
         key=model.key,
@@ -267,6 +306,7 @@ def _item(model: ItemModel) -> Item:
         documented_information=DocumentedInformation(model.documented_information),
         documented_information_note=_text(model.documented_information_note),
         mandatory=model.mandatory,
+        plain=_plain(model.plain),
     )
 
 
@@ -287,11 +327,13 @@ def _to_checklist(model: CatalogueModel, scale: ScaleModel) -> Checklist:
         source=_text(model.source),
         scale=AnswerScale(
             key=scale.key,
-            options=tuple(AnswerOption(o.key, Text(o.label.de, o.label.en), o.shortcut, Rating(o.rating))
+            options=tuple(AnswerOption(o.key, Text(o.label.de, o.label.en), o.shortcut, Rating(o.rating),
+                                       plain_label=_text(o.plain_label))
                           for o in scale.options),
         ),
         sections=tuple(_section(s) for s in model.sections),
         schema_version=model.schema_version,
+        modes=tuple(CatalogueMode(m).value for m in model.modes),
     )
     return dataclasses.replace(checklist, fingerprint=hashlib.sha256(snapshot_bytes(checklist)).hexdigest())
 
@@ -310,7 +352,7 @@ def _validate(data: Any, file: str, forms_dir: Path) -> tuple[Checklist | None, 
         model = CatalogueModel.model_validate(data)
     except ValidationError as exc:
         return None, _problems_from_validation(file, data, exc)
-    problems = _check_keys(file, model)
+    problems = _check_keys(file, model) + _check_modes(file, model)
     if isinstance(model.answer_scale, ScaleModel):
         scale: ScaleModel | None = model.answer_scale
         problems += _check_scale(file, model.answer_scale, "answer_scale")
@@ -340,10 +382,26 @@ def load_catalogue(path: str | Path, forms_dir: Path | None = None) -> Checklist
 
 
 def checklist_snapshot(checklist: Checklist) -> dict[str, Any]:
-    """The normalised catalogue as plain JSON data (what an audit stores and keeps)."""
+    """The normalised catalogue as plain JSON data (what an audit stores and keeps).
+
+    The optional fields added to format version 1 later (``modes``, ``plain``, ``plain_label``)
+    appear only when they say something, so the snapshot, and with it the fingerprint, of a
+    catalogue that does not use them stays what it was before they existed.
+    """
 
     def text(t: Text | None) -> dict[str, str] | None:
         return None if t is None else t.to_dict()
+
+    def plain(p: PlainText | None) -> dict[str, Any] | None:
+        if p is None:
+            return None
+        data = {"question": text(p.question), "why": text(p.why), "proof": text(p.proof), "todo": text(p.todo)}
+        return {k: v for k, v in data.items() if v is not None}
+
+    def option(o: AnswerOption) -> dict[str, Any]:
+        data: dict[str, Any] = {"key": o.key, "label": text(o.label), "shortcut": o.shortcut,
+                                "rating": o.rating.value, "plain_label": text(o.plain_label)}
+        return {k: v for k, v in data.items() if v is not None}
 
     def item(i: Item) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -354,6 +412,7 @@ def checklist_snapshot(checklist: Checklist) -> dict[str, Any]:
             "documented_information": i.documented_information.value,
             "documented_information_note": text(i.documented_information_note),
             "mandatory": i.mandatory,
+            "plain": plain(i.plain),
         }
         return {k: v for k, v in data.items() if v is not None}
 
@@ -373,10 +432,10 @@ def checklist_snapshot(checklist: Checklist) -> dict[str, Any]:
         "title": text(checklist.title),
         "description": text(checklist.description),
         "source": text(checklist.source),
+        "modes": None if checklist.modes == (CatalogueMode.AUDIT.value,) else list(checklist.modes),
         "answer_scale": {
             "key": checklist.scale.key,
-            "options": [{"key": o.key, "label": text(o.label), "shortcut": o.shortcut, "rating": o.rating.value}
-                        for o in checklist.scale.options],
+            "options": [option(o) for o in checklist.scale.options],
         },
         "sections": [section(s) for s in checklist.sections],
     }

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 
-from oekoaudit.domain.checklist import DocumentedInformation, Rating
+from oekoaudit.domain.checklist import CatalogueMode, DocumentedInformation, Rating
 
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
@@ -37,11 +37,21 @@ class OptionModel(_Strict):
     label: TextModel
     shortcut: Annotated[str, StringConstraints(min_length=1, max_length=1)]
     rating: Rating
+    plain_label: TextModel | None = None
 
 
 class ScaleModel(_Strict):
     key: Key
     options: Annotated[list[OptionModel], Field(min_length=2)]
+
+
+class PlainTextModel(_Strict):
+    """An item in plain words, for a business owner's guided self-assessment."""
+
+    question: TextModel
+    why: TextModel | None = None
+    proof: TextModel | None = None
+    todo: TextModel | None = None
 
 
 class ItemModel(_Strict):
@@ -54,6 +64,7 @@ class ItemModel(_Strict):
     documented_information: DocumentedInformation = DocumentedInformation.NONE
     documented_information_note: TextModel | None = None
     mandatory: bool = True
+    plain: PlainTextModel | None = None
 
 
 def _node_kind(value: Any) -> str:
@@ -94,6 +105,7 @@ class CatalogueModel(_Strict):
     title: TextModel
     description: TextModel | None = None
     source: TextModel | None = None
+    modes: Annotated[list[CatalogueMode], Field(min_length=1)] = [CatalogueMode.AUDIT]
     answer_scale: Key | ScaleModel
     sections: Annotated[list[SectionModel], Field(min_length=1)]
 

@@ -45,6 +45,15 @@ RATING_SEVERITY: dict[Rating, int] = {
 }
 
 
+class CatalogueMode(StrEnum):
+    """What a catalogue can be used for."""
+
+    #: an auditor assesses the organisation against the criteria (the auditor's wording)
+    AUDIT = "audit"
+    #: the business owner checks the business themselves, guided by each item's plain block
+    SELF_ASSESSMENT = "self_assessment"
+
+
 class DocumentedInformation(StrEnum):
     NONE = "none"
     MAINTAIN = "maintain"
@@ -58,6 +67,8 @@ class AnswerOption:
     label: Text
     shortcut: str
     rating: Rating
+    #: the option in everyday words for the self-assessment ("Ja, erledigt"); None: use ``label``
+    plain_label: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +94,20 @@ class AnswerScale:
 
 
 @dataclass(frozen=True, slots=True)
+class PlainText:
+    """An item in plain words, for a business owner's guided self-assessment."""
+
+    #: the question in plain language ("Wissen Sie, welche Abfälle bei Ihnen anfallen?")
+    question: Text
+    #: why it matters
+    why: Text | None = None
+    #: what would count as proof
+    proof: Text | None = None
+    #: what to do if it is not fulfilled yet (it may become a measure)
+    todo: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     key: str
     ref: str
@@ -93,6 +118,8 @@ class Item:
     documented_information: DocumentedInformation = DocumentedInformation.NONE
     documented_information_note: Text | None = None
     mandatory: bool = True
+    #: the item in plain words for the self-assessment; required when the catalogue offers it
+    plain: PlainText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +158,16 @@ class Checklist:
     scale: AnswerScale
     sections: tuple[Section, ...]
     schema_version: int = 1
+    #: the :class:`CatalogueMode` values this catalogue offers, in the file's order
+    modes: tuple[str, ...] = (CatalogueMode.AUDIT.value,)
     #: SHA-256 of the normalised content; identifies the exact text an audit was run against.
     fingerprint: str = ""
     _item_index: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def self_assessment(self) -> bool:
+        """Whether the catalogue offers a guided self-assessment (every item has a plain block)."""
+        return CatalogueMode.SELF_ASSESSMENT.value in self.modes
 
     def items(self) -> Iterator[Item]:
         for section in self.sections:
