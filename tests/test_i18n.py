@@ -55,9 +55,12 @@ def test_translations_keep_their_placeholders() -> None:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        wanted = set(PLACEHOLDER.findall(ids[-1]))
-        for text in strings:
-            if set(PLACEHOLDER.findall(text)) != wanted:
+        # German has the two forms English has: the singular may leave out the count ("eine Sache")
+        for index, text in enumerate(strings):
+            source = ids[min(index, len(ids) - 1)]
+            wanted = set(PLACEHOLDER.findall(source))
+            if set(PLACEHOLDER.findall(text)) != wanted and not (len(ids) > 1 and index == 0
+                                                                  and set(PLACEHOLDER.findall(text)) < wanted):
                 broken.append(f"{message.id!r} -> {text!r}")
     assert not broken, "\n".join(broken)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from oekoaudit.domain.finding import Finding, FindingClass
+from oekoaudit.domain.audit import Signer
+from oekoaudit.domain.finding import ActionStatus, Finding, FindingClass
 from oekoaudit.services.audits import AuditService, OrganisationService
 
 DEMO_ORGANISATION = "Muster Metallbau GmbH"
@@ -42,9 +43,13 @@ _FINDINGS = [
     dict(item_key="8.1", finding_class=FindingClass.MAJOR_NC,
          statement="Im Gefahrstofflager Halle 2 stehen zwei IBC mit Kühlschmierstoff-Konzentrat ohne "
                    "Auffangwanne; eine Betriebsanweisung für den Umgang liegt nicht aus.",
+         objective_evidence="Begehung Halle 2 mit Herrn Brandt, Fotos 014–016; Sicherheitsdatenblatt KSS "
+                            "(WGK 2) im Lager vorhanden.",
+         correction="IBC noch während des Audits in die Auffangwanne des Öllagers umgesetzt.",
+         root_cause="Lieferung größerer Gebinde seit Umstellung des Lieferanten; Lagerkonzept nicht angepasst.",
          corrective_action="Auffangwannen beschaffen, IBC umsetzen; Betriebsanweisung erstellen und "
                            "unterweisen; Lagerkonzept prüfen.",
-         owner="F. Kaya", due_days=14),
+         owner="F. Kaya", due_days=14, status=ActionStatus.IN_PROGRESS),
     dict(item_key="6.1.2", finding_class=FindingClass.MINOR_NC,
          statement="Das Umweltaspekte-Register berücksichtigt die im Mai 2026 in Betrieb genommene "
                    "Pulverbeschichtungsanlage nicht.",
@@ -92,9 +97,57 @@ def create_demo(organisations: OrganisationService, audits: AuditService, catalo
         audits.answer(audit.id, key, result, note or None)
     findings = []
     for spec in _FINDINGS:
-        due = today + timedelta(days=spec["due_days"]) if spec["due_days"] else None
-        findings.append(audits.add_finding(audit.id, spec["finding_class"], spec["statement"],
-                                           item_key=spec["item_key"], corrective_action=spec["corrective_action"],
-                                           owner=spec["owner"], due_date=due))
+        spec = dict(spec)
+        due_days = spec.pop("due_days")
+        findings.append(audits.add_finding(audit.id, spec.pop("finding_class"), spec.pop("statement"),
+                                           due_date=today + timedelta(days=due_days) if due_days else None,
+                                           **spec))
+    _previous_audit(organisation.id, site.id, audits, catalogue, today)
     return DemoResult(organisation_id=organisation.id, organisation_name=organisation.name, site_id=site.id,
                       audit_id=audit.id, answered=len(_ANSWERS), findings=tuple(findings))
+
+
+# Last year's audit, signed and closed: one corrective action verified as effective, one overdue.
+_PREVIOUS_FINDINGS = [
+    dict(item_key="7.5.3", finding_class=FindingClass.MINOR_NC,
+         statement="Die Betriebsanweisungen der Lackiererei lagen in einer veralteten Fassung aus; die gültige "
+                   "Fassung war nicht freigegeben.",
+         correction="Alte Fassungen eingezogen, gültige Fassung freigegeben und ausgehängt.",
+         root_cause="Kein festgelegter Ablauf für die Freigabe und Verteilung von Betriebsanweisungen.",
+         corrective_action="Lenkung dokumentierter Information im QM-/UM-Handbuch um Freigabe und "
+                           "Verteilerliste ergänzen.",
+         owner="F. Kaya", due_days=-300, status=ActionStatus.VERIFIED, verified_days=-200,
+         verified_by="Dr. Maria Lehmann",
+         verification_result="Wirksam: Stichprobe von fünf Betriebsanweisungen, alle gültig und freigegeben."),
+    dict(item_key="9.1.2", finding_class=FindingClass.MINOR_NC,
+         statement="Die Bewertung der Einhaltung der Verpflichtungen für die Abwassersatzung ist nicht "
+                   "nachgewiesen.",
+         correction="Abwasseranalysen 2024 nachgefordert.",
+         root_cause="Zuständigkeit für die Abwassersatzung nach Personalwechsel nicht neu vergeben.",
+         corrective_action="Zuständigkeit festlegen; Bewertung der Einhaltung jährlich im Rechtskataster "
+                           "terminieren.",
+         owner="H. Brandt", due_days=-120, status=ActionStatus.IN_PROGRESS),
+]
+
+
+def _previous_audit(organisation_id: str, site_id: str, audits: AuditService, catalogue: str,
+                    today: date) -> str:
+    start = today - timedelta(days=364)
+    audit = audits.create(organisation_id, catalogue, kind="initial",
+                          title=f"Zertifizierungsaudit ISO 14001 {start.year}", site_id=site_id,
+                          lead_auditor="Dr. Maria Lehmann", start_date=start,
+                          scope="Blechbearbeitung und Versand am Standort Werk Nord")
+    detail = audits.detail(audit.id)
+    with_findings = {spec["item_key"] for spec in _PREVIOUS_FINDINGS}
+    for item in detail.checklist.items():
+        audits.answer(audit.id, item.key, "minor_nc" if item.key in with_findings else "conform")
+    for spec in _PREVIOUS_FINDINGS:
+        spec = dict(spec)
+        due_days = spec.pop("due_days")
+        verified_days = spec.pop("verified_days", None)
+        audits.add_finding(audit.id, spec.pop("finding_class"), spec.pop("statement"),
+                           due_date=today + timedelta(days=due_days),
+                           verified_on=today + timedelta(days=verified_days) if verified_days else None, **spec)
+    audits.set_status(audit.id, "in_review")
+    audits.sign_and_close(audit.id, [Signer("Dr. Maria Lehmann", "Auditleiterin", "Kassel")])
+    return audit.id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oekoaudit.domain.audit import AuditKind, AuditStatus
+from oekoaudit.domain.audit import AuditKind, AuditStatus, TeamRole
 from oekoaudit.domain.checklist import DocumentedInformation
 from oekoaudit.domain.finding import ActionStatus, FindingClass
 from oekoaudit.domain.scoring import Verdict
@@ -20,6 +20,13 @@ _STATUS = {
     AuditStatus.IN_PROGRESS: N_("in progress"),
     AuditStatus.IN_REVIEW: N_("in review"),
     AuditStatus.CLOSED: N_("closed"),
+}
+_TEAM_ROLE = {
+    TeamRole.AUDITOR: N_("auditor"),
+    TeamRole.EXPERT: N_("technical expert"),
+    TeamRole.OBSERVER: N_("observer"),
+    TeamRole.GUIDE: N_("guide"),
+    TeamRole.INTERPRETER: N_("interpreter"),
 }
 _VERDICT = {
     Verdict.NOT_ASSESSED: N_("not assessed"),
@@ -56,6 +63,10 @@ def kind(value: AuditKind) -> str:
 
 def status(value: AuditStatus) -> str:
     return _(_STATUS[value])
+
+
+def team_role(value: TeamRole) -> str:
+    return _(_TEAM_ROLE[value])
 
 
 def verdict(value: Verdict) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from dataclasses import replace
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -13,17 +13,21 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from oekoaudit import __version__, i18n
+from oekoaudit.domain.audit import AuditKind
 from oekoaudit.domain.changes import Changes
 from oekoaudit.domain.checklist import Rating
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _, describe
 from oekoaudit.services import Services
-from oekoaudit.services.settings import load_settings, save_settings
+from oekoaudit.services.settings import load_settings, update_settings
 from oekoaudit.ui import prompts, style
 from oekoaudit.ui.dialogs.new_audit import NewAuditDialog
 from oekoaudit.ui.dialogs.new_organisation import NewOrganisationDialog
+from oekoaudit.ui.dialogs.settings import SettingsDialog
+from oekoaudit.ui.lifecycle import ACTIONS, allowed_actions
 from oekoaudit.ui.models.navigator_model import audit_title
 from oekoaudit.ui.qtcompat import emit
+from oekoaudit.ui.recent import RecentAudits
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker, TaskRunner
 from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.navigator_view import NavigatorView
@@ -51,6 +55,9 @@ class MainWindow(QMainWindow):
         self.undo = UndoManager(self.worker, self.notifier, self)
         self._ui_settings = ui_settings
         self._write_failed = False
+        self._last_saved: datetime | None = None  # when the last write finished (status bar)
+        self._last_pending = 0
+        self.recent = RecentAudits(services, self)
         self._dialog: Any = None  # the open New … dialog (tests reach it here)
         self.setObjectName("main_window")
         self.setWindowTitle("oekoaudit")
@@ -95,15 +102,27 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_new_organisation)
         file_menu.addAction(self.action_new_audit)
         file_menu.addSeparator()
+        file_menu.addMenu(self.recent.menu)
+        self.action_settings = QAction(_("&Settings…"), self)
+        self.action_settings.setObjectName("action_settings")
+        self.action_settings.setShortcut(QKeySequence("Ctrl+,"))
+        self.action_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+        file_menu.addAction(self.action_settings)
+        file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
 
         self.edit_menu = menu_bar.addMenu(_("&Edit"))
         self.action_undo = self.undo.group.createUndoAction(self, _("&Undo"))
-        self.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.action_undo.setShortcuts(QKeySequence.StandardKey.Undo)
         self.action_redo = self.undo.group.createRedoAction(self, _("&Redo"))
-        self.action_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        # every platform binding (Ctrl+Shift+Z and Ctrl+Y), not only the first
+        self.action_redo.setShortcuts(list(dict.fromkeys(
+            QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) + [QKeySequence("Ctrl+Shift+Z")])))
         self.edit_menu.addAction(self.action_undo)
         self.edit_menu.addAction(self.action_redo)
+
+        self._build_lifecycle_actions(menu_bar)
+        self._build_findings_actions(menu_bar)
 
         view_menu = menu_bar.addMenu(_("&View"))
         self.action_show_overview = QAction(_("&Overview"), self)
@@ -134,6 +153,60 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.action_shortcuts)
         help_menu.addAction(self.action_about)
 
+    def _build_findings_actions(self, menu_bar: Any) -> None:
+        """Findings and corrective actions in the Audit menu (created here if nobody else did)."""
+        if getattr(self, "audit_menu", None) is None:
+            self.audit_menu = menu_bar.addMenu(_("&Audit"))
+        else:
+            self.audit_menu.addSeparator()
+        self.action_new_finding = QAction(_("New &finding…"), self)
+        self.action_new_finding.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.action_new_finding.setToolTip(_("A finding without a checklist item; in the checklist, F records one "
+                                             "on the current item."))
+        self.action_show_findings = QAction(_("Fin&dings"), self)
+        self.action_show_actions = QAction(_("Open &actions"), self)
+        self.audit_menu.addAction(self.action_new_finding)
+        self.audit_menu.addAction(self.action_show_findings)
+        self.audit_menu.addAction(self.action_show_actions)
+        self.action_new_finding.triggered.connect(self._on_action_new_finding_triggered)
+        self.action_show_findings.triggered.connect(lambda: self.workspace.show_view("findings"))
+        self.action_show_actions.triggered.connect(lambda: self.workspace.show_view("actions"))
+
+    def _on_action_new_finding_triggered(self) -> None:
+        if self.workspace.audit_id is None:
+            self.statusBar().showMessage(_("Open an audit first."), 6000)
+            return
+        self.workspace.findings.new_finding()
+
+    def _build_lifecycle_actions(self, menu_bar: Any) -> None:
+        """The audit plan and the audit's life (start, review, sign, reopen) in the Audit menu."""
+        if getattr(self, "audit_menu", None) is None:
+            self.audit_menu = menu_bar.addMenu(_("&Audit"))
+        self.action_show_plan = QAction(_("Audit &plan"), self)
+        self.action_show_plan.setShortcut(QKeySequence("Ctrl+3"))
+        self.action_show_plan.triggered.connect(lambda: self.workspace.show_view("plan"))
+        self.audit_menu.addAction(self.action_show_plan)
+        self.audit_menu.addSeparator()
+        self.lifecycle_actions: dict[str, QAction] = {}
+        for name in ("start", "submit", "sign", "reopen", "back_to_progress", "back_to_planned"):
+            lifecycle_action = ACTIONS[name]
+            if name == "back_to_progress":
+                self.audit_menu.addSeparator()
+            action = QAction(_(lifecycle_action.label), self)
+            action.setStatusTip(_(lifecycle_action.tip))
+            action.triggered.connect(lambda _checked=False, n=name: self.workspace.lifecycle.trigger(n))
+            self.audit_menu.addAction(action)
+            self.lifecycle_actions[name] = action
+        self.workspace.detail_shown.connect(self._on_workspace_detail_shown)
+        self._on_workspace_detail_shown(None)
+
+    def _on_workspace_detail_shown(self, detail: Any) -> None:
+        """Enable the lifecycle moves the open audit's status allows."""
+        allowed = allowed_actions(detail.audit.status if detail is not None else None)
+        self.action_show_plan.setEnabled(detail is not None)
+        for name, action in self.lifecycle_actions.items():
+            action.setEnabled(name in allowed)
+
     def _connect_signals(self) -> None:
         self.action_new_organisation.triggered.connect(self.new_organisation)
         self.action_new_audit.triggered.connect(self.new_audit)
@@ -153,7 +226,9 @@ class MainWindow(QMainWindow):
         self.workspace.write_failed.connect(self._on_workspace_write_failed)
         self.workspace.note_dirty_changed.connect(self._on_workspace_note_dirty_changed)
         self.workspace.audit_changed.connect(self._on_workspace_audit_changed)
-        self.workspace.checklist.saved.connect(self._on_checklist_saved)
+        self.undo.saved.connect(self._on_checklist_saved)
+        self.action_settings.triggered.connect(self.open_settings)
+        self.recent.open_requested.connect(self._on_recent_open_requested)
         self.worker.pending_changed.connect(self._on_worker_pending_changed)
         self.undo.failed.connect(self._on_workspace_write_failed)
         self.notifier.changed.connect(self._on_notifier_changed)
@@ -198,6 +273,8 @@ class MainWindow(QMainWindow):
 
     def _on_workspace_audit_changed(self, audit_id: object) -> None:
         self.undo.activate(audit_id if isinstance(audit_id, str) else None)
+        if isinstance(audit_id, str):
+            self.recent.add(audit_id)
         detail = self.workspace.detail
         if detail is not None:
             self.setWindowTitle(_("{audit} – oekoaudit").format(audit=audit_title(detail.audit)))
@@ -248,6 +325,10 @@ class MainWindow(QMainWindow):
         if audit is None:
             return
         emit(self.notifier.changed, Changes(audits=True, audit_id=audit.id))
+        if audit.kind is AuditKind.SELF_ASSESSMENT and self.open_audit(audit.id, "self_assessment") \
+                and self.workspace.current_view() == "self_assessment":
+            self.statusBar().showMessage(_("Self-assessment created: one question at a time."), 8000)
+            return
         self.open_audit(audit.id, "checklist")
         self.statusBar().showMessage(_("Audit created. Answer with the number keys."), 8000)
 
@@ -270,7 +351,10 @@ class MainWindow(QMainWindow):
         self._write_failed = False
         self._update_save_state()
 
-    def _on_worker_pending_changed(self, _pending: int) -> None:
+    def _on_worker_pending_changed(self, pending: int) -> None:
+        if pending < self._last_pending and not self._write_failed:
+            self._last_saved = datetime.now()
+        self._last_pending = pending
         self._update_save_state()
 
     def _on_workspace_note_dirty_changed(self, _dirty: bool) -> None:
@@ -283,6 +367,10 @@ class MainWindow(QMainWindow):
             text, colour = _("Saving …"), style.MUTED_TEXT
         else:
             text, colour = _("All changes saved"), style.RATING_TEXT_COLOURS[Rating.CONFORM]
+            if self._last_saved is not None:
+                text = f"{text} · {self._last_saved:%H:%M}"
+        self.save_state_label.setToolTip(_("Last saved at {time}").format(
+            time=self._last_saved.strftime("%H:%M:%S")) if self._last_saved else "")
         self.save_state_label.setText(text)
         self.save_state_label.setStyleSheet(f"color: {colour};")
 
@@ -307,6 +395,9 @@ class MainWindow(QMainWindow):
     def flush(self) -> bool:
         """Write the note being typed and wait for every pending write."""
         self.workspace.checklist.commit_note()
+        self.workspace.self_assessment.commit_note()
+        self.workspace.plan.commit()
+        self.recent.save()
         return self.worker.flush()
 
     # ---- settings and help --------------------------------------------------------------
@@ -314,13 +405,36 @@ class MainWindow(QMainWindow):
     def _on_language_group_triggered(self, action: QAction) -> None:
         code = action.data()
         try:
-            current = load_settings(self.services.data_dir)
-            save_settings(self.services.data_dir, replace(current, language=code))
+            update_settings(self.services.data_dir, language=code)
         except OSError as exc:
             prompts.error(self, _("The setting could not be saved: {message}").format(message=str(exc)))
             return
         if code != i18n.get_language():
             prompts.information(self, _("The language changes when oekoaudit is started again."))
+
+    def open_settings(self) -> SettingsDialog:
+        """File → Settings: the auditor's profile, the language, the data folder."""
+        dialog = SettingsDialog(self.services, self.worker, self)
+        dialog.accepted.connect(lambda: self._on_settings_saved(dialog.result_value))
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        self._dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_settings_saved(self, settings: Any) -> None:
+        if settings is None:
+            return
+        code = i18n.known_language(settings.language) or i18n.get_language()
+        action = self.language_actions.get(code)
+        if action is not None:
+            action.setChecked(True)
+        self.statusBar().showMessage(_("Settings saved."), 6000)
+        if code != i18n.get_language():
+            prompts.information(self, _("The language changes when oekoaudit is started again."))
+
+    def _on_recent_open_requested(self, audit_id: str) -> None:
+        if not self.open_audit(audit_id):
+            self.statusBar().showMessage(_("The audit no longer exists."), 6000)
 
     def show_shortcuts(self) -> None:
         detail = self.workspace.detail
@@ -335,9 +449,13 @@ class MainWindow(QMainWindow):
             ("↑ / ↓", _("previous / next row")),
             ("← / →", _("collapse / expand a section")),
             (_("N or Ctrl+↓"), _("next unanswered item")),
+            ("F", _("record a finding on the item")),
             (_("Enter"), _("write a note on the item")),
             (_("Ctrl+Enter or Esc"), _("back from the note to the checklist")),
             ("Ctrl+1 / Ctrl+2", _("overview / checklist")),
+            ("Ctrl+F", _("search and filter the checklist (Esc clears the search)")),
+            ("Ctrl+Z / Ctrl+Shift+Z", _("undo / redo an answer or note")),
+            ("Ctrl+3", _("audit plan")),
         ]
         rows = "".join(f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>" for k, v in lines)
         intro = escape(_("In the checklist, the answer keys apply while the list or an answer button has the "

@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QWidget
 
+from oekoaudit.domain.audit import AuditStatus
 from oekoaudit.domain.checklist import Rating
 from oekoaudit.domain.scoring import Verdict
 
@@ -117,3 +118,59 @@ class AppStyle(QProxyStyle):
         if kind == QStyle.ContentsType.CT_TabBarTab:
             result.setHeight(result.height() + 6)
         return result
+
+
+#: The audit's status: strong colour (text, dot), the banner's background and border.
+STATUS_COLOURS: dict[AuditStatus, str] = {
+    AuditStatus.PLANNED: "#5f6368",
+    AuditStatus.IN_PROGRESS: "#16538c",
+    AuditStatus.IN_REVIEW: "#9a5b00",
+    AuditStatus.CLOSED: "#1b5e20",
+}
+STATUS_BACKGROUNDS: dict[AuditStatus, str] = {
+    AuditStatus.PLANNED: "#f3f4f5",
+    AuditStatus.IN_PROGRESS: "#eef4fb",
+    AuditStatus.IN_REVIEW: "#fdf5e6",
+    AuditStatus.CLOSED: "#edf5ee",
+}
+STATUS_BORDERS: dict[AuditStatus, str] = {
+    AuditStatus.PLANNED: "#dadce0",
+    AuditStatus.IN_PROGRESS: "#c9dbef",
+    AuditStatus.IN_REVIEW: "#f0dcb4",
+    AuditStatus.CLOSED: "#c3dfc6",
+}
+
+
+@cache
+def lock_icon(colour: str = "#1b5e20", size: int = 16) -> QIcon:
+    """A small padlock (closed, signed audits)."""
+    pixmap = QPixmap(size * 2, size * 2)
+    pixmap.setDevicePixelRatio(2.0)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    s = size / 16
+    pen = QPen(QColor(colour), 1.8 * s)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawArc(QRectF(4.5 * s, 1.5 * s, 7 * s, 9 * s), 0, 180 * 16)
+    painter.drawLine(QPointF(4.5 * s, 6 * s), QPointF(4.5 * s, 7.5 * s))
+    painter.drawLine(QPointF(11.5 * s, 6 * s), QPointF(11.5 * s, 7.5 * s))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawRoundedRect(QRectF(2.5 * s, 7 * s, 11 * s, 8 * s), 1.5 * s, 1.5 * s)
+    painter.setBrush(QColor("#ffffff"))
+    painter.drawEllipse(QPointF(8 * s, 10.5 * s), 1.3 * s, 1.3 * s)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def primary_button_style(colour: str = ACCENT) -> str:
+    """The one button that takes the audit its next step."""
+    return (
+        f"QPushButton {{ background: {colour}; color: #ffffff; border: 1px solid {colour};"
+        " border-radius: 4px; padding: 4px 12px; font-weight: bold; }"
+        "QPushButton:hover { background: #245a41; }"
+        "QPushButton:focus { border: 2px solid #5b8def; padding: 3px 11px; }"
+        "QPushButton:disabled { background: #9aa0a6; border-color: #9aa0a6; }"
+    )

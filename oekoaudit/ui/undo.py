@@ -26,6 +26,10 @@ from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
 
 Action = Callable[[], Any]
+#: called on the GUI thread when a command's change was refused (the exception)
+Refused = Callable[[BaseException], None]
+#: called on the GUI thread when the user undoes (True) or redoes (False) a command
+Replayed = Callable[[bool], None]
 
 #: Merge ids: consecutive commands with the same id and merge key become one step.
 MERGE_NOTE = 1
@@ -36,6 +40,8 @@ class UndoManager(QObject):
 
     #: a command's change was refused: the message for the user
     failed = Signal(object)
+    #: a command's change (or its reversal) is stored: its Changes
+    saved = Signal(object)
 
     def __init__(self, worker: DbWorker, notifier: ChangeNotifier, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -56,9 +62,14 @@ class UndoManager(QObject):
     def activate(self, audit_id: str | None) -> None:
         self.group.setActiveStack(self.stack(audit_id) if audit_id else None)
 
-    def push(self, audit_id: str, text: str, do: Action, undo: Action, merge: tuple[int, Any] | None = None) -> None:
-        """Do ``do`` now (on the writer) and remember how to reverse it."""
-        self.stack(audit_id).push(ServiceCommand(self, audit_id, text, do, undo, merge))
+    def push(self, audit_id: str, text: str, do: Action, undo: Action, merge: tuple[int, Any] | None = None, *,
+             on_refused: Refused | None = None, on_replay: Replayed | None = None) -> None:
+        """Do ``do`` now (on the writer) and remember how to reverse it.
+
+        ``on_refused`` hears of a refusal before :attr:`failed` is emitted (a view can keep the
+        user's text); ``on_replay`` is told when the user undoes or redoes the command later (a
+        view can show the place of the change)."""
+        self.stack(audit_id).push(ServiceCommand(self, audit_id, text, do, undo, merge, on_refused, on_replay))
 
     def clear(self, audit_id: str) -> None:
         stack = self._stacks.get(audit_id)
@@ -71,10 +82,16 @@ class UndoManager(QObject):
         def done(result: Any) -> None:
             changes = result if isinstance(result, Changes) else Changes(
                 answers=True, findings=True, audits=True, audit_id=command.audit_id)
+            emit(self.saved, changes)
             emit(self.notifier.changed, changes)
 
         def refused(exc: BaseException) -> None:
-            command.refused()
+            try:
+                command.refused()
+            except RuntimeError:
+                pass  # merged into the command before it (Qt has deleted it): that one stays
+            if command.on_refused is not None:
+                command.on_refused(exc)
             emit(self.failed, exc)
 
         self.worker.submit(action, done, refused)
@@ -82,7 +99,8 @@ class UndoManager(QObject):
 
 class ServiceCommand(QUndoCommand):
     def __init__(self, manager: UndoManager, audit_id: str, text: str, do: Action, undo: Action,
-                 merge: tuple[int, Any] | None = None) -> None:
+                 merge: tuple[int, Any] | None = None, on_refused: Refused | None = None,
+                 on_replay: Replayed | None = None) -> None:
         super().__init__(text)
         self._manager = manager
         self.audit_id = audit_id
@@ -90,6 +108,9 @@ class ServiceCommand(QUndoCommand):
         self._undo = undo
         self._merge = merge
         self._failed = False
+        self._done_once = False
+        self.on_refused = on_refused
+        self.on_replay = on_replay
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return self._merge[0] if self._merge else -1
@@ -100,14 +121,20 @@ class ServiceCommand(QUndoCommand):
         if self._failed or other._failed:
             return False
         self._do = other._do  # keep our undo (the oldest value), take its do (the newest)
+        self.on_refused = other.on_refused
         return True
 
     def redo(self) -> None:
         if not self._failed:
+            if self._done_once and self.on_replay is not None:
+                self.on_replay(False)
+            self._done_once = True
             self._manager.run(self, self._do)
 
     def undo(self) -> None:
         if not self._failed:
+            if self.on_replay is not None:
+                self.on_replay(True)
             self._manager.run(self, self._undo)
 
     def refused(self) -> None:

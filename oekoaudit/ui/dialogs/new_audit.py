@@ -7,13 +7,14 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from oekoaudit import i18n
 from oekoaudit.domain.audit import AuditKind
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _, describe, ngettext
 from oekoaudit.services import Services, labels
+from oekoaudit.ui import style
 from oekoaudit.ui.dialogs.base import FormDialog
 from oekoaudit.ui.tasks import DbWorker
 
@@ -50,12 +51,19 @@ class NewAuditDialog(FormDialog):
             self.catalogue_combo.addItem(text, info.id)
             self.catalogue_combo.setItemData(self.catalogue_combo.count() - 1, _items(info.item_count),
                                              Qt.ItemDataRole.ToolTipRole)
+        #: the catalogues that offer a guided self-assessment
+        self._self_assessment = {info.id for info in catalogues if _offers_self_assessment(services, info)}
 
         self.kind_combo = QComboBox(self)
         self.kind_combo.setObjectName("kind_combo")
         for kind in AuditKind:
             self.kind_combo.addItem(labels.kind(kind), kind.value)
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(AuditKind.INTERNAL.value))
+        self.kind_hint = QLabel(_("Self-assessment: the business answers the questions itself, one at a time, "
+                                  "in everyday words."), self)
+        self.kind_hint.setObjectName("kind_hint")
+        self.kind_hint.setWordWrap(True)
+        self.kind_hint.setStyleSheet(f"color: {style.MUTED_TEXT};")
 
         self.title_edit = QLineEdit(self)
         self.title_edit.setObjectName("title_edit")
@@ -71,12 +79,20 @@ class NewAuditDialog(FormDialog):
         self.form.addRow(_("Organisation") + " *", self.organisation_combo)
         self.form.addRow(_("Site") + " *", self.site_combo)
         self.form.addRow(_("Checklist") + " *", self.catalogue_combo)
-        self.form.addRow(_("Kind of audit"), self.kind_combo)
+        kind_box = QWidget(self)
+        kind_layout = QVBoxLayout(kind_box)
+        kind_layout.setContentsMargins(0, 0, 0, 0)
+        kind_layout.setSpacing(3)
+        kind_layout.addWidget(self.kind_combo)
+        kind_layout.addWidget(self.kind_hint)
+        self.form.addRow(_("Kind of audit"), kind_box)
         self.form.addRow(_("Title"), self.title_edit)
         self.form.addRow(_("Lead auditor"), self.lead_edit)
         self.form.addRow(_("Start date"), self.date_edit)
 
         self.organisation_combo.currentIndexChanged.connect(self._on_organisation_combo_current_index_changed)
+        self.catalogue_combo.currentIndexChanged.connect(self._on_catalogue_combo_current_index_changed)
+        self._fill_kinds()
         if organisation_id is not None:
             index = self.organisation_combo.findData(organisation_id)
             if index >= 0:
@@ -86,6 +102,21 @@ class NewAuditDialog(FormDialog):
 
     def _on_organisation_combo_current_index_changed(self, _index: int) -> None:
         self._fill_sites(None)
+
+    def _on_catalogue_combo_current_index_changed(self, _index: int) -> None:
+        self._fill_kinds()
+
+    def _fill_kinds(self) -> None:
+        """Offer the kind "self-assessment" only for catalogues that have it."""
+        offered = self.catalogue_combo.currentData() in self._self_assessment
+        index = self.kind_combo.findData(AuditKind.SELF_ASSESSMENT.value)
+        if offered and index < 0:
+            self.kind_combo.addItem(labels.kind(AuditKind.SELF_ASSESSMENT), AuditKind.SELF_ASSESSMENT.value)
+        elif not offered and index >= 0:
+            if self.kind_combo.currentIndex() == index:
+                self.kind_combo.setCurrentIndex(self.kind_combo.findData(AuditKind.INTERNAL.value))
+            self.kind_combo.removeItem(index)
+        self.kind_hint.setVisible(offered)
 
     def _fill_sites(self, site_id: str | None) -> None:
         self.site_combo.clear()
@@ -120,6 +151,16 @@ class NewAuditDialog(FormDialog):
         start = date(qdate.year(), qdate.month(), qdate.day())
         return lambda: audits.create(organisation_id, catalogue, kind=kind, title=title, site_id=site_id,
                                      lead_auditor=lead, start_date=start)
+
+
+def _offers_self_assessment(services: Services, info: Any) -> bool:
+    modes = getattr(info, "modes", None)
+    if modes is not None:
+        return "self_assessment" in modes
+    try:
+        return services.catalogues.get(info.id).self_assessment
+    except OekoauditError:
+        return False
 
 
 def _items(count: int) -> str:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont
 
 from oekoaudit import i18n
 from oekoaudit.domain.audit import Answer, AuditDetail
 from oekoaudit.domain.checklist import AnswerOption, Item, Rating, Section
+from oekoaudit.domain.finding import Finding, FindingClass
 from oekoaudit.domain.scoring import AuditProgress, Verdict, audit_progress
 from oekoaudit.i18n import N_, _
 from oekoaudit.services import labels
@@ -35,8 +44,17 @@ SECTION = "section"
 ITEM = "item"
 
 NOTE_MARK = "✎"
+#: the mark of an item that has findings (its colour: the most severe finding's class)
+FINDING_MARK = "⚑"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+#: The colour of a finding class in the checklist (most severe first).
+FINDING_RATING = {
+    FindingClass.MAJOR_NC: Rating.MAJOR_NC, FindingClass.MINOR_NC: Rating.MINOR_NC,
+    FindingClass.OBSERVATION: Rating.OBSERVATION, FindingClass.IMPROVEMENT: Rating.IMPROVEMENT,
+    FindingClass.POSITIVE: Rating.CONFORM,
+}
 
 
 class Column(IntEnum):
@@ -44,6 +62,7 @@ class Column(IntEnum):
     PROGRESS = 1
     RESULT = 2
     NOTE = 3
+    FINDING = 4
 
 
 _HEADERS = {
@@ -51,7 +70,29 @@ _HEADERS = {
     Column.PROGRESS: N_("Done"),
     Column.RESULT: N_("Result"),
     Column.NOTE: N_("Note"),
+    Column.FINDING: N_("Findings"),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistFilter:
+    """What the checklist shows: every item, or the items matching all of these."""
+
+    #: words that must all occur in the item's key, reference, title, questions, note or section
+    text: str = ""
+    #: an option key of the scale: only items with this result
+    result: str | None = None
+    unanswered: bool = False
+    with_findings: bool = False
+    mandatory: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.terms or self.result or self.unanswered or self.with_findings or self.mandatory)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return tuple(self.text.casefold().split())
 
 
 @dataclass(eq=False)
@@ -74,6 +115,7 @@ class ChecklistModel(QAbstractItemModel):
         self._nodes: dict[int, _Node] = {}
         self._by_key: dict[tuple[str, str], _Node] = {}
         self._item_order: list[str] = []
+        self._findings: dict[str, list[Finding]] = {}
 
     # ---- loading ------------------------------------------------------------------------
 
@@ -91,6 +133,10 @@ class ChecklistModel(QAbstractItemModel):
 
     def set_detail(self, detail: AuditDetail | None) -> None:
         """Show an audit. Reloading the same audit keeps every index (selection, expansion)."""
+        self._findings = {}
+        for finding in detail.findings if detail else ():
+            if finding.item_key:
+                self._findings.setdefault(finding.item_key, []).append(finding)
         same = (detail is not None and self._detail is not None and detail.audit.id == self._detail.audit.id
                 and detail.checklist.fingerprint == self._detail.checklist.fingerprint)
         if same:
@@ -177,6 +223,9 @@ class ChecklistModel(QAbstractItemModel):
     def answer(self, item_key: str) -> Answer | None:
         return self._answers.get(item_key)
 
+    def findings_of(self, item_key: str) -> list[Finding]:
+        return list(self._findings.get(item_key, ()))
+
     def option_of(self, item_key: str) -> AnswerOption | None:
         if self._detail is None:
             return None
@@ -203,6 +252,51 @@ class ChecklistModel(QAbstractItemModel):
             if not self.is_answered(key) and key != after:
                 return key
         return None
+
+    def finding_keys(self) -> frozenset[str]:
+        """The items that have at least one finding."""
+        if self._detail is None:
+            return frozenset()
+        return frozenset(f.item_key for f in self._detail.findings if f.item_key)
+
+    def _search_text(self, node: _Node, lang: str) -> Iterator[str]:
+        obj = node.obj
+        if isinstance(obj, Item):
+            yield obj.key
+            yield obj.ref
+            yield obj.title.get(lang)
+            for question in obj.questions:
+                yield question.get(lang)
+            answer = self._answers.get(obj.key)
+            if answer is not None:
+                yield answer.note
+        parent = node.parent
+        while parent is not None and isinstance(parent.obj, Section):
+            yield parent.obj.ref
+            yield parent.obj.title.get(lang)
+            parent = parent.parent
+
+    def item_matches(self, key: str, flt: ChecklistFilter, finding_keys: frozenset[str] | None = None) -> bool:
+        """Whether the item ``key`` passes every part of ``flt``."""
+        node = self._by_key.get((ITEM, key))
+        if node is None or not isinstance(node.obj, Item):
+            return False
+        if flt.mandatory and not node.obj.mandatory:
+            return False
+        if flt.unanswered and self.is_answered(key):
+            return False
+        if flt.result:
+            option = self.option_of(key)
+            if option is None or option.key != flt.result:
+                return False
+        if flt.with_findings and key not in (finding_keys if finding_keys is not None else self.finding_keys()):
+            return False
+        terms = flt.terms
+        if terms:
+            haystack = "\n".join(self._search_text(node, i18n.get_language())).casefold()
+            if not all(term in haystack for term in terms):
+                return False
+        return True
 
     def first_item_in(self, index: AnyIndex) -> str | None:
         node = self._node(index)
@@ -248,12 +342,13 @@ class ChecklistModel(QAbstractItemModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return NOTE_MARK if section == Column.NOTE else _(_HEADERS[Column(section)])
+            marks = {Column.NOTE: NOTE_MARK, Column.FINDING: FINDING_MARK}
+            return marks.get(Column(section)) or _(_HEADERS[Column(section)])
         if role == Qt.ItemDataRole.ToolTipRole:
             return _(_HEADERS[Column(section)])
         if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.PROGRESS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.NOTE:
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in (Column.NOTE, Column.FINDING):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
@@ -354,4 +449,67 @@ class ChecklistModel(QAbstractItemModel):
                 return note if len(note) <= 400 else note[:400] + "…"
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignCenter)
+        if column == Column.FINDING and item.key in self._findings:
+            return self._finding_mark(self._findings[item.key], role)
         return None
+
+    @staticmethod
+    def _finding_mark(findings: list[Finding], role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return FINDING_MARK
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(f"{labels.finding_class(f.finding_class)}: {' '.join(f.statement.split())[:120]}"
+                             for f in findings)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            worst = min(findings, key=lambda f: list(FINDING_RATING).index(f.finding_class))
+            return style.rating_text_colour(FINDING_RATING[worst.finding_class])
+        return None
+
+
+class ChecklistFilterProxy(QSortFilterProxyModel):
+    """The checklist as the tree shows it: filtered by a :class:`ChecklistFilter`.
+
+    Sections stay while one of their items matches. The filter is applied when it is set, not
+    on every change of an answer: an item answered under "unanswered only" stays in place (with
+    its new answer) so that the list does not jump under the user's hands.
+    """
+
+    def __init__(self, source: ChecklistModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._filter = ChecklistFilter()
+        self._finding_keys: frozenset[str] = frozenset()
+        self.setRecursiveFilteringEnabled(True)
+        self.setDynamicSortFilter(False)
+        self.setSourceModel(source)
+
+    @property
+    def checklist(self) -> ChecklistModel:
+        source = self.sourceModel()
+        assert isinstance(source, ChecklistModel)
+        return source
+
+    @property
+    def filter(self) -> ChecklistFilter:  # noqa: A003
+        return self._filter
+
+    def set_filter(self, flt: ChecklistFilter) -> None:
+        """Apply ``flt`` (again): also after answers changed, to re-sort what matches."""
+        self.beginFilterChange()
+        self._filter = flt
+        self._finding_keys = self.checklist.finding_keys()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def matching_items(self) -> list[str]:
+        """The keys of the items shown, in checklist order."""
+        return [key for key in self.checklist.item_keys()
+                if self.mapFromSource(self.checklist.index_of_item(key)).isValid()]
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
+        if not self._filter.active:
+            return True
+        index = self.checklist.index(source_row, 0, source_parent)
+        if index.data(KindRole) != ITEM:
+            return False  # a section is shown while one of its items is (recursive filtering)
+        return self.checklist.item_matches(index.data(KeyRole), self._filter, self._finding_keys)

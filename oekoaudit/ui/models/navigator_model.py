@@ -14,6 +14,7 @@ from oekoaudit import i18n
 from oekoaudit.domain.audit import AuditSummary, Organisation, Site
 from oekoaudit.i18n import _
 from oekoaudit.services import labels
+from oekoaudit.ui import style
 from oekoaudit.ui.qtcompat import emit
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
@@ -247,6 +248,8 @@ class NavigatorModel(QAbstractItemModel):
                                                            status=labels.status(audit.status)),
                               _("{answered} of {total} items answered").format(answered=summary.answered,
                                                                                total=summary.total)))
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS and audit.read_only:
+            return style.lock_icon(style.STATUS_COLOURS[audit.status])
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.PROGRESS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oekoaudit.domain.audit import AuditStatus
 from oekoaudit.i18n import _
 from oekoaudit.ui import style
 from oekoaudit.ui.models.navigator_model import (
@@ -25,6 +26,7 @@ from oekoaudit.ui.models.navigator_model import (
     IdRole,
     KindRole,
     NavigatorModel,
+    ObjectRole,
     ProgressRole,
     SecondaryRole,
 )
@@ -77,6 +79,14 @@ class AuditRowDelegate(QStyledItemDelegate):
         small.setPointSizeF(max(small.pointSizeF() * 0.9, 6.0))
         small_metrics = QFontMetrics(small)
         second = QRect(rect.left(), first.bottom() + 3, rect.width() - self.BAR_WIDTH - 8, small_metrics.height())
+        summary = index.data(ObjectRole)
+        if summary is not None and summary.audit.status is AuditStatus.CLOSED:
+            # closed and signed: a padlock before "closed · 32/32"
+            side = small_metrics.height() - 2
+            lock = QRect(second.left(), second.center().y() - side // 2, side, side)
+            colour = "#ffffff" if selected else style.STATUS_COLOURS[AuditStatus.CLOSED]
+            style.lock_icon(colour).paint(painter, lock)
+            second.setLeft(lock.right() + 4)
         painter.setFont(small)
         painter.setPen(muted)
         painter.drawText(second, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,

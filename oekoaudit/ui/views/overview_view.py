@@ -7,7 +7,7 @@ from datetime import date
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from oekoaudit import i18n
-from oekoaudit.domain.audit import AuditDetail
+from oekoaudit.domain.audit import AuditDetail, Signature
 from oekoaudit.domain.checklist import Rating
 from oekoaudit.domain.finding import FindingClass
 from oekoaudit.domain.scoring import Verdict
@@ -42,6 +42,11 @@ _FINDING_RATING = {
     FindingClass.MAJOR_NC: Rating.MAJOR_NC, FindingClass.MINOR_NC: Rating.MINOR_NC,
     FindingClass.OBSERVATION: Rating.OBSERVATION, FindingClass.IMPROVEMENT: Rating.IMPROVEMENT,
 }
+
+
+#: The drawn signature is shown at most this large.
+SIGNATURE_WIDTH = 240
+SIGNATURE_HEIGHT = 64
 
 
 def format_date(value: date | None) -> str:
@@ -97,7 +102,8 @@ class OverviewView(QScrollArea):
         self.fields: dict[str, QLabel] = {}
         for key, label in (("organisation", _("Organisation")), ("site", _("Site")),
                            ("catalogue", _("Catalogue")), ("kind", _("Kind")), ("status", _("Status")),
-                           ("lead_auditor", _("Lead auditor")), ("dates", _("Date")), ("scope", _("Scope")),
+                           ("lead_auditor", _("Lead auditor")), ("team", _("Audit team")), ("dates", _("Date")),
+                           ("location", _("Places")), ("scope", _("Scope")),
                            ("id", _("Audit id"))):
             value = _value_label(facts_box)
             self.fields[key] = value
@@ -130,6 +136,14 @@ class OverviewView(QScrollArea):
         result.addStretch(1)
         row.addWidget(result_box, 2)
         outer.addLayout(row)
+
+        # ---- the signatures (a closed audit)
+        self.signatures_box = QGroupBox(_("Signatures"), page)
+        self.signatures_box.setObjectName("signatures_box")
+        self.signatures_layout = QHBoxLayout(self.signatures_box)
+        self.signatures_layout.setSpacing(24)
+        self.signatures_box.setVisible(False)
+        outer.addWidget(self.signatures_box)
 
         # ---- per section
         sections_box = QGroupBox(_("Sections"), page)
@@ -169,6 +183,7 @@ class OverviewView(QScrollArea):
                 value.setText("")
             self.sections_table.setRowCount(0)
             self._set_findings({})
+            self._set_signatures(())
             return
         lang = i18n.get_language()
         audit = detail.audit
@@ -183,6 +198,9 @@ class OverviewView(QScrollArea):
         self.fields["kind"].setText(labels.kind(audit.kind))
         self.fields["status"].setText(labels.status(audit.status))
         self.fields["lead_auditor"].setText(audit.lead_auditor or "–")
+        self.fields["team"].setText(", ".join(_("{name} ({role})").format(name=m.name, role=labels.team_role(m.role))
+                                              for m in audit.team) or "–")
+        self.fields["location"].setText(audit.location or "–")
         if audit.end_date and audit.end_date != audit.start_date:
             dates = _("{start} to {end}").format(start=format_date(audit.start_date), end=format_date(audit.end_date))
         else:
@@ -197,17 +215,62 @@ class OverviewView(QScrollArea):
         self.progress_bar.setValue(overall.answered)
         self.progress_label.setText(_("{answered} of {total} items answered ({percent} %)").format(
             answered=overall.answered, total=overall.total, percent=overall.percent))
-        self.verdict_label.setText(self._verdict_html(overall.verdict))
+        self.verdict_label.setText(self._verdict_html(overall.verdict, final=audit.read_only))
+        self._set_signatures(detail.signatures if audit.read_only else ())
         self._set_sections(detail, lang)
         self._set_findings(Counter(f.finding_class for f in detail.findings))
 
     @staticmethod
-    def _verdict_html(verdict: Verdict) -> str:
+    def _verdict_html(verdict: Verdict, final: bool = False) -> str:
         rating = style.verdict_rating(verdict)
         colour = style.RATING_TEXT_COLOURS.get(rating, style.MUTED_TEXT) if rating else style.MUTED_TEXT
         dot = f"<span style='color:{style.RATING_COLOURS[rating]}'>●</span> " if rating else ""
-        return (escape(_("Result so far:")) + "<br>" + dot
+        heading = _("Result") + ":" if final else _("Result so far:")
+        return (escape(heading) + "<br>" + dot
                 + f"<b style='color:{colour}'>{escape(labels.verdict(verdict))}</b>")
+
+    def _set_signatures(self, signatures: tuple[Signature, ...] | tuple[()]) -> None:
+        """Who signed, in which role, when and where; the drawn signature above the name."""
+        layout = self.signatures_layout
+        while layout.count():
+            item = layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.signatures_box.setVisible(bool(signatures))
+        for signature in signatures:
+            block = QWidget(self.signatures_box)
+            block.setObjectName("signature_block")
+            block_layout = QVBoxLayout(block)
+            block_layout.setContentsMargins(0, 0, 0, 0)
+            block_layout.setSpacing(2)
+            picture = QLabel(block)
+            picture.setObjectName("signature_picture")
+            picture.setFixedHeight(SIGNATURE_HEIGHT)
+            picture.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+            image = QImage.fromData(signature.image_png) if signature.image_png else QImage()
+            if not image.isNull():
+                pixmap = QPixmap.fromImage(image)
+                ratio = self.devicePixelRatioF()
+                pixmap = pixmap.scaled(int(SIGNATURE_WIDTH * ratio), int(SIGNATURE_HEIGHT * ratio),
+                                       Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+                pixmap.setDevicePixelRatio(ratio)
+                picture.setPixmap(pixmap)
+            else:
+                picture.setText(_("(signed by typed name)"))
+                picture.setStyleSheet(f"color: {style.MUTED_TEXT}; font-style: italic;")
+            line = QFrame(block)
+            line.setFrameShape(QFrame.Shape.HLine)
+            line.setStyleSheet("color: #9aa0a6;")
+            name = QLabel(f"<b>{escape(signature.name)}</b><br>{escape(signature.role)}", block)
+            when = format_date(signature.signed_at.date())
+            where = _("{place}, {date}").format(place=signature.place, date=when) if signature.place else when
+            place = QLabel(where, block)
+            place.setStyleSheet(f"color: {style.MUTED_TEXT};")
+            for widget in (picture, line, name, place):
+                block_layout.addWidget(widget)
+            block.setMinimumWidth(SIGNATURE_WIDTH)
+            layout.addWidget(block)
+        layout.addStretch(1)
 
     def _set_sections(self, detail: AuditDetail, lang: str) -> None:
         table = self.sections_table

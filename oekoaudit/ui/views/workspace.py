@@ -19,15 +19,22 @@ from PySide6.QtWidgets import (
 
 from oekoaudit.domain.audit import AuditDetail
 from oekoaudit.domain.changes import Changes
+from oekoaudit.domain.lifecycle import ProblemKind
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _, describe
 from oekoaudit.services import Services
 from oekoaudit.ui import style
+from oekoaudit.ui.lifecycle import AuditLifecycle
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
 from oekoaudit.ui.undo import UndoManager
+from oekoaudit.ui.views.actions_view import ActionsView
 from oekoaudit.ui.views.checklist_view import ChecklistView
+from oekoaudit.ui.views.findings_view import FindingsView
 from oekoaudit.ui.views.overview_view import OverviewView
+from oekoaudit.ui.views.plan_view import PlanView
+from oekoaudit.ui.views.self_assessment import SelfAssessmentView
+from oekoaudit.ui.widgets.status_banner import StatusBanner
 
 #: The views of an open audit, by the name the screenshot command and the menus use. Each view
 #: registers itself in AuditWorkspace.__init__ through _add_view (tab order = registration order).
@@ -99,6 +106,8 @@ class AuditWorkspace(QStackedWidget):
     note_dirty_changed = Signal(bool)
     #: the audit shown changed (its id, or None)
     audit_changed = Signal(object)
+    #: the audit shown, read again (its AuditDetail, or None): its status may have changed
+    detail_shown = Signal(object)
 
     def __init__(self, services: Services, worker: DbWorker, notifier: ChangeNotifier,
                  undo: UndoManager | None = None, parent: QWidget | None = None) -> None:
@@ -109,18 +118,38 @@ class AuditWorkspace(QStackedWidget):
         #: every edit goes through here, so that it can be undone
         self.undo = undo or UndoManager(worker, notifier, self)
         self._detail: AuditDetail | None = None
+        self._reload_when_idle = False
         self.welcome = WelcomePage(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("workspace_tabs")
         self.tabs.setDocumentMode(False)
         self.tabs.tabBar().setExpanding(False)
         self.overview = OverviewView(self.tabs)
-        self.checklist = ChecklistView(services, worker, notifier, self.tabs)
+        self.checklist = ChecklistView(services, worker, notifier, self.tabs, undo=self.undo)
         self._views: dict[str, QWidget] = {}
         self._add_view("overview", self.overview, _("Overview"))
+        self.plan = PlanView(services, self.undo, self.tabs)
+        self._add_view("plan", self.plan, _("Audit plan"))
         self._add_view("checklist", self.checklist, _("Checklist"))
+        self.findings = FindingsView(services, worker, notifier, self.undo, self.tabs)
+        self._add_view("findings", self.findings, _("Findings"))
+        self.actions = ActionsView(services, notifier, self.tabs)
+        self._add_view("actions", self.actions, _("Open actions"))
+        self.self_assessment = SelfAssessmentView(services, worker, notifier, self.undo, self.tabs)
+        self._add_view("self_assessment", self.self_assessment, _("Self-assessment"))
         self.addWidget(self.welcome)
-        self.addWidget(self.tabs)
+        # the open audit: its status banner above the tabs
+        self.audit_page = QWidget(self)
+        self.audit_page.setObjectName("audit_page")
+        self.banner = StatusBanner(self.audit_page)
+        page_layout = QVBoxLayout(self.audit_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(0)
+        page_layout.addWidget(self.banner)
+        page_layout.addWidget(self.tabs, 1)
+        self.addWidget(self.audit_page)
+        self.lifecycle = AuditLifecycle(services, worker, notifier, self.undo, lambda: self._detail,
+                                        self.commit_edits, self)
         self._connect_signals()
 
     def _add_view(self, name: str, widget: QWidget, title: str) -> None:
@@ -133,10 +162,23 @@ class AuditWorkspace(QStackedWidget):
 
     def _connect_signals(self) -> None:
         self._notifier.changed.connect(self._on_notifier_changed)
+        self._worker.pending_changed.connect(self._on_worker_pending_changed)
         self.checklist.message.connect(self.message)
         self.checklist.write_failed.connect(self.write_failed)
         self.checklist.note_dirty_changed.connect(self.note_dirty_changed)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.plan.message.connect(self.message)
+        self.banner.action_requested.connect(self.lifecycle.trigger)
+        self.lifecycle.message.connect(self.message)
+        self.lifecycle.problem_chosen.connect(self._on_lifecycle_problem_chosen)
+        self.self_assessment.message.connect(self.message)
+        # findings: from the checklist (F, a major nonconformity), from the open actions of the organisation
+        self.findings.set_answer_source(self.checklist.model.answer)
+        self.findings.message.connect(self.message)
+        self.actions.message.connect(self.message)
+        self.checklist.finding_requested.connect(self.findings.record_for_item)
+        self.checklist.answered.connect(self.findings.check_major_answer)
+        self.actions.finding_activated.connect(self.findings.edit_finding)
 
     @property
     def audit_id(self) -> str | None:
@@ -165,15 +207,38 @@ class AuditWorkspace(QStackedWidget):
         changed = (detail.audit.id if detail else None) != self.audit_id
         self._detail = detail
         self.checklist.set_detail(detail)
+        self.plan.set_detail(detail)
+        self.banner.set_audit(detail.audit if detail is not None else None)
+        self._update_self_assessment(detail, changed)
+        self.findings.set_detail(detail)
+        self.actions.set_detail(detail)
         if self.tabs.currentWidget() is self.overview or detail is None:
             self.overview.set_detail(detail)
-        self.setCurrentWidget(self.tabs if detail is not None else self.welcome)
+        self.setCurrentWidget(self.audit_page if detail is not None else self.welcome)
         if changed:
             emit(self.audit_changed, detail.audit.id if detail else None)
+        emit(self.detail_shown, detail)
+
+    def commit_edits(self) -> None:
+        """Write what is being typed (the checklist's note, a field of the audit plan)."""
+        self.checklist.commit_note()
+        self.plan.commit()
+
+    def _on_lifecycle_problem_chosen(self, problem: Any) -> None:
+        """The sign dialog's "what is missing": go there."""
+        kind = getattr(problem, "kind", None)
+        if kind in (ProblemKind.ITEM_OPEN, ProblemKind.MAJOR_WITHOUT_FINDING):
+            self.show_view("checklist")
+            self.checklist.select_item(problem.subject)
+        elif kind is ProblemKind.FIELD_EMPTY:
+            self.show_view("plan")
+            self.plan.focus_field(problem.subject)
+        elif kind is ProblemKind.FINDING_INCOMPLETE:
+            self.show_view("findings")
 
     def show_view(self, name: str) -> None:
         widget = self._views.get(name)
-        if widget is None:
+        if widget is None or not self.tabs.isTabVisible(self.tabs.indexOf(widget)):
             return
         self.tabs.setCurrentWidget(widget)
         if name == "checklist":
@@ -193,6 +258,8 @@ class AuditWorkspace(QStackedWidget):
             self.overview.set_detail(detail)
         else:
             self.checklist.commit_note()
+        if self.tabs.currentWidget() is not self.plan:
+            self.plan.commit()
 
     def _on_notifier_changed(self, changes: Any) -> None:
         if not isinstance(changes, Changes) or self._detail is None:
@@ -202,8 +269,28 @@ class AuditWorkspace(QStackedWidget):
         if not (changes.answers or changes.findings or changes.audits):
             return
         if self._worker.pending:
-            return  # the last write of the burst reloads
+            # one reload after the burst of writes, whatever the last write was
+            self._reload_when_idle = True
+            return
+        self._reload_now()
+
+    def _on_worker_pending_changed(self, pending: int) -> None:
+        if pending == 0 and self._reload_when_idle:
+            self._reload_now()
+
+    def _reload_now(self) -> None:
+        self._reload_when_idle = False
         try:
             self.reload()
         except OekoauditError as exc:
             emit(self.message, describe(exc))
+
+    def _update_self_assessment(self, detail: AuditDetail | None, changed: bool) -> None:
+        """The self-assessment tab: shown only if the checklist offers it; a self-assessment opens on it."""
+        available = SelfAssessmentView.available(detail)
+        if not available and self.tabs.currentWidget() is self.self_assessment:
+            self.tabs.setCurrentWidget(self.checklist)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.self_assessment), available)
+        self.self_assessment.set_detail(detail if available else None)
+        if changed and SelfAssessmentView.opens_first(detail):
+            self.tabs.setCurrentWidget(self.self_assessment)

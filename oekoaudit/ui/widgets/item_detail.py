@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from oekoaudit import i18n
-from oekoaudit.domain.checklist import AnswerScale, DocumentedInformation, Item, Section, Text
+from oekoaudit.domain.checklist import AnswerScale, DocumentedInformation, Item, Rating, Section, Text
+from oekoaudit.domain.finding import FINDING_CLASS_FOR_RATING, Finding, FindingClass
 from oekoaudit.domain.scoring import Progress, Verdict
 from oekoaudit.i18n import _
 from oekoaudit.services import labels
@@ -52,10 +63,15 @@ def _bullets(texts: tuple[Text, ...], lang: str) -> str:
 
 class ItemDetail(QWidget):
     answer_chosen = Signal(str)
+    #: "Record finding…" was clicked (for the item shown)
+    finding_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._item: Item | None = None
+        self._scale: AnswerScale | None = None
+        self._read_only = False
+        self._findings_of: Callable[[str], list[Finding]] | None = None
         self._build()
         self._connect_signals()
         self.show_nothing()
@@ -102,6 +118,20 @@ class ItemDetail(QWidget):
         self.note_hint = QLabel(_("Ctrl+Enter or Esc: back to the checklist"), self)
         self.note_hint.setStyleSheet(f"color: {style.MUTED_TEXT}; font-size: small;")
 
+        self.finding_button = QPushButton(_("Record finding…"), self)
+        self.finding_button.setObjectName("record_finding_button")
+        self.finding_button.setToolTip(_("Record a finding on this requirement (F)"))
+        self.finding_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.finding_label = QLabel(self)
+        self.finding_label.setObjectName("item_findings_label")
+        self.finding_label.setWordWrap(True)
+        self.finding_row = QWidget(self)
+        finding_layout = QHBoxLayout(self.finding_row)
+        finding_layout.setContentsMargins(0, 2, 0, 0)
+        finding_layout.setSpacing(10)
+        finding_layout.addWidget(self.finding_button)
+        finding_layout.addWidget(self.finding_label, 1)
+
         self.separator = QFrame(self)
         self.separator.setFrameShape(QFrame.Shape.HLine)
         self.separator.setStyleSheet("color: #dadce0;")
@@ -112,6 +142,7 @@ class ItemDetail(QWidget):
         layout.addWidget(self.separator)
         layout.addWidget(self.answer_heading)
         layout.addWidget(self.answer_bar)
+        layout.addWidget(self.finding_row)
         layout.addSpacing(4)
         layout.addWidget(self.note_heading)
         layout.addWidget(self.note_edit)
@@ -119,14 +150,22 @@ class ItemDetail(QWidget):
 
     def _connect_signals(self) -> None:
         self.answer_bar.answer_chosen.connect(self.answer_chosen)
+        self.finding_button.clicked.connect(self._on_finding_button_clicked)
+
+    def _on_finding_button_clicked(self) -> None:
+        emit(self.finding_requested)
+
+    def set_findings_source(self, findings_of: Callable[[str], list[Finding]] | None) -> None:
+        """Where the findings of an item are looked up (the checklist model)."""
+        self._findings_of = findings_of
 
     @property
     def item(self) -> Item | None:
         return self._item
 
     def _set_answer_widgets_visible(self, visible: bool) -> None:
-        for widget in (self.separator, self.answer_heading, self.answer_bar, self.note_heading, self.note_edit,
-                       self.note_hint):
+        for widget in (self.separator, self.answer_heading, self.answer_bar, self.finding_row, self.note_heading,
+                       self.note_edit, self.note_hint):
             widget.setVisible(visible)
 
     def show_nothing(self) -> None:
@@ -184,10 +223,51 @@ class ItemDetail(QWidget):
         self._set_answer_widgets_visible(True)
         self.answer_bar.setEnabled(not read_only)
         self.note_edit.setReadOnly(read_only)
+        self._scale = scale
+        self._read_only = read_only
         self.set_note(note)
+        self._update_findings(result)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A closed audit: the answer buttons, the note and the finding button refuse changes."""
+        self._read_only = read_only
+        self.answer_bar.setEnabled(not read_only)
+        self.note_edit.setReadOnly(read_only)
+        self.finding_button.setEnabled(not read_only)
 
     def set_result(self, result: str | None) -> None:
         self.answer_bar.set_current(result)
+        self._update_findings(result)
+
+    def _update_findings(self, result: str | None) -> None:
+        """The findings on the item, and whether its answer asks for one."""
+        item = self._item
+        if item is None:
+            return
+        option = self._scale.option(result) if self._scale is not None and result is not None else None
+        rating = option.rating if option else Rating.OPEN
+        findings = self._findings_of(item.key) if self._findings_of else []
+        suggested = FINDING_CLASS_FOR_RATING.get(rating)
+        self.finding_button.setEnabled(not self._read_only)
+        self.finding_button.setDefault(suggested is not None and not findings)
+        if findings:
+            names = ", ".join(labels.finding_class(f.finding_class) for f in findings)
+            text = _("{count} findings: {classes}").format(count=len(findings), classes=names) \
+                if len(findings) > 1 else _("Finding: {classes}").format(classes=names)
+            self.finding_label.setText(text)
+            self.finding_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        elif rating is Rating.MAJOR_NC:
+            self.finding_label.setText(_("A major nonconformity needs a finding."))
+            self.finding_label.setStyleSheet(f"color: {style.ERROR_TEXT}; font-weight: bold;")
+        elif suggested is not None:
+            self.finding_label.setText(_("Press F to record it as a finding."))
+            self.finding_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        else:
+            self.finding_label.setText("")
+        if findings and not any(f.finding_class is FindingClass.MAJOR_NC for f in findings) \
+                and rating is Rating.MAJOR_NC:
+            self.finding_label.setText(self.finding_label.text() + " – " + _("A major nonconformity needs a finding."))
+            self.finding_label.setStyleSheet(f"color: {style.ERROR_TEXT}; font-weight: bold;")
 
     def set_note(self, note: str) -> None:
         """Replace the note's text without it counting as an edit."""
