@@ -278,6 +278,27 @@ def _wrapping_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def _scroll_above_buttons(page: QWidget, scroll: QWidget, left: QWidget, right: tuple[QWidget, ...]) -> None:
+    """A page's layout: the scrolling content, a thin line, and a row of buttons (one left, the rest right)."""
+    nav = QHBoxLayout()
+    nav.setContentsMargins(24, 10, 24, 14)
+    nav.addWidget(left)
+    nav.addStretch(1)
+    for index, button in enumerate(right):
+        if index:
+            nav.addSpacing(8)
+        nav.addWidget(button)
+    separator = QFrame(page)
+    separator.setFrameShape(QFrame.Shape.HLine)
+    separator.setStyleSheet("color: #dadce0;")
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(scroll, 1)
+    layout.addWidget(separator)
+    layout.addLayout(nav)
+
+
 def _big_button(text: str, parent: QWidget, primary: bool = False) -> QPushButton:
     button = QPushButton(text, parent)
     button.setMinimumHeight(44)
@@ -436,22 +457,7 @@ class QuestionPage(QWidget):
         self.next_button = _big_button(_("Next"), self, primary=True)
         self.next_button.setObjectName("next_button")
         self.next_button.setToolTip(_("The next question (Enter)"))
-        nav = QHBoxLayout()
-        nav.setContentsMargins(24, 10, 24, 14)
-        nav.addWidget(self.back_button)
-        nav.addStretch(1)
-        nav.addWidget(self.skip_button)
-        nav.addSpacing(8)
-        nav.addWidget(self.next_button)
-        separator = QFrame(self)
-        separator.setFrameShape(QFrame.Shape.HLine)
-        separator.setStyleSheet("color: #dadce0;")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.scroll, 1)
-        layout.addWidget(separator)
-        layout.addLayout(nav)
+        _scroll_above_buttons(self, self.scroll, self.back_button, (self.skip_button, self.next_button))
 
     def set_options(self, options: list[AnswerOption], lang: str) -> None:
         for button in self.answer_buttons.values():
@@ -644,22 +650,7 @@ class SummaryPage(QWidget):
         self.pdf_button.setObjectName("pdf_button")
         self.print_button = _big_button(_("Print…"), self)
         self.print_button.setObjectName("print_button")
-        nav = QHBoxLayout()
-        nav.setContentsMargins(24, 10, 24, 14)
-        nav.addWidget(self.questions_button)
-        nav.addStretch(1)
-        nav.addWidget(self.pdf_button)
-        nav.addSpacing(8)
-        nav.addWidget(self.print_button)
-        separator = QFrame(self)
-        separator.setFrameShape(QFrame.Shape.HLine)
-        separator.setStyleSheet("color: #dadce0;")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.scroll, 1)
-        layout.addWidget(separator)
-        layout.addLayout(nav)
+        _scroll_above_buttons(self, self.scroll, self.questions_button, (self.pdf_button, self.print_button))
         for label in (self.have_list, self.missing_list, self.open_list):
             label.linkActivated.connect(self._on_list_link_activated)
 
