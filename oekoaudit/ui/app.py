@@ -150,7 +150,7 @@ def _gui(app, services, audit_id: str | None) -> int:  # type: ignore[no-untyped
     window = MainWindow(services, notifier, worker, tasks, ui_settings=ui_settings)
     window.show()
     if audit_id is not None:
-        window.open_audit(audit_id, "checklist")
+        window.open_audit_at_start(audit_id, "checklist")
 
     # Ctrl+C in the terminal closes the window properly (the note is saved first)
     signal.signal(signal.SIGINT, lambda *_args: window.close())

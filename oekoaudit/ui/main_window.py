@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
         self.navigator.new_organisation_requested.connect(self.new_organisation)
         self.workspace.welcome.new_organisation_requested.connect(self.new_organisation)
         self.workspace.welcome.new_audit_requested.connect(self.new_audit)
+        self.workspace.welcome.recent_audit_requested.connect(self._on_recent_open_requested)
         self.workspace.message.connect(self._on_workspace_message)
         self.workspace.write_failed.connect(self._on_workspace_write_failed)
         self.workspace.note_dirty_changed.connect(self._on_workspace_note_dirty_changed)
@@ -246,6 +247,7 @@ class MainWindow(QMainWindow):
             return
         self.navigator.set_rows(organisations, sites, audits)
         self.workspace.welcome.set_state(has_organisations=bool(organisations), has_audits=bool(audits))
+        self.workspace.welcome.set_recent(self.recent.audits())
 
     def open_audit(self, audit_id: str, view: str | None = None) -> bool:
         """Select an audit (full id) and show it; ``view`` is "overview" or "checklist"."""
@@ -255,6 +257,16 @@ class MainWindow(QMainWindow):
             return False
         if view is not None:
             self.workspace.show_view(view)
+        return True
+
+    def open_audit_at_start(self, audit_id: str, view: str | None = None) -> bool:
+        """Open an audit from outside its tabs (command line, navigator, recent audits): a
+        self-assessment on its Self-assessment tab, any other audit on ``view`` (None: the tab shown)."""
+        if not self.open_audit(audit_id):
+            return False
+        start = self.workspace.start_view(view)
+        if start is not None:
+            self.workspace.show_view(start)
         return True
 
     def _show_audit(self, audit_id: str | None) -> None:
@@ -269,12 +281,14 @@ class MainWindow(QMainWindow):
 
     def _on_navigator_audit_activated(self, audit_id: str) -> None:
         if self.workspace.audit_id == audit_id:
-            self.workspace.show_view("checklist")
+            self.workspace.show_view(self.workspace.start_view("checklist") or "checklist")
 
     def _on_workspace_audit_changed(self, audit_id: object) -> None:
         self.undo.activate(audit_id if isinstance(audit_id, str) else None)
         if isinstance(audit_id, str):
             self.recent.add(audit_id)
+        else:
+            self.workspace.welcome.set_recent(self.recent.audits())  # the welcome page is shown
         detail = self.workspace.detail
         if detail is not None:
             self.setWindowTitle(_("{audit} – oekoaudit").format(audit=audit_title(detail.audit)))
@@ -433,7 +447,7 @@ class MainWindow(QMainWindow):
             prompts.information(self, _("The language changes when oekoaudit is started again."))
 
     def _on_recent_open_requested(self, audit_id: str) -> None:
-        if not self.open_audit(audit_id):
+        if not self.open_audit_at_start(audit_id):
             self.statusBar().showMessage(_("The audit no longer exists."), 6000)
 
     def show_shortcuts(self) -> None:

@@ -56,8 +56,8 @@ class RecentAudits(QObject):
             self._timer.start()
         self.refresh()
 
-    def entries(self) -> list[tuple[str, str]]:
-        """(audit id, name) of the recent audits that still exist, newest first."""
+    def audits(self) -> list[tuple[str, str, str]]:
+        """(audit id, audit title, organisation) of the recent audits that still exist, newest first."""
         try:
             summaries = {s.audit.id: s.audit for s in self._services.audits.list()}
         except OekoauditError:
@@ -66,9 +66,13 @@ class RecentAudits(QObject):
         for audit_id in self._ids:
             audit = summaries.get(audit_id)
             if audit is not None:
-                result.append((audit_id, _("{audit} – {organisation}").format(
-                    audit=audit_title(audit), organisation=audit.organisation_name)))
+                result.append((audit_id, audit_title(audit), audit.organisation_name))
         return result[:MAX_RECENT]
+
+    def entries(self) -> list[tuple[str, str]]:
+        """(audit id, name) of the recent audits that still exist, newest first."""
+        return [(audit_id, _("{audit} – {organisation}").format(audit=title, organisation=organisation))
+                for audit_id, title, organisation in self.audits()]
 
     def refresh(self) -> None:
         self.menu.clear()

@@ -39,11 +39,18 @@ from oekoaudit.ui.widgets.status_banner import StatusBanner
 #: The views of an open audit, by the name the screenshot command and the menus use. Each view
 #: registers itself in AuditWorkspace.__init__ through _add_view (tab order = registration order).
 VIEWS = ("overview", "plan", "checklist", "findings", "actions", "self_assessment")
+#: How many recent audits the welcome page offers.
+WELCOME_RECENT = 5
+BUTTON_WIDTH = 180
+#: as wide as the two buttons above it, so that the window needs no more room than before
+RECENT_WIDTH = 2 * BUTTON_WIDTH + 8
 
 
 class WelcomePage(QWidget):
     new_organisation_requested = Signal()
     new_audit_requested = Signal()
+    #: a recent audit was chosen (its id)
+    recent_audit_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,7 +73,7 @@ class WelcomePage(QWidget):
         self.new_audit_button = QPushButton(_("New audit…"), self)
         for button in (self.new_organisation_button, self.new_audit_button):
             button.setMinimumHeight(34)
-            button.setMinimumWidth(180)
+            button.setMinimumWidth(BUTTON_WIDTH)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.new_organisation_button)
@@ -82,10 +89,73 @@ class WelcomePage(QWidget):
         layout.addLayout(text_row)
         layout.addSpacing(20)
         layout.addLayout(buttons)
+        layout.addSpacing(28)
+        layout.addLayout(self._build_recent())
         layout.addStretch(3)
         self.new_organisation_button.clicked.connect(self.new_organisation_requested)
         self.new_audit_button.clicked.connect(self.new_audit_requested)
         self.set_state(has_organisations=False, has_audits=False)
+        self.set_recent([])
+
+    def _build_recent(self) -> QHBoxLayout:
+        """The audits opened last: a small heading and one link-like button each."""
+        self.recent_box = QWidget(self)
+        self.recent_box.setObjectName("welcome_recent")
+        self.recent_box.setFixedWidth(RECENT_WIDTH)
+        box = QVBoxLayout(self.recent_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        self.recent_heading = QLabel(_("Recently opened"), self.recent_box)
+        self.recent_heading.setStyleSheet(f"color: {style.MUTED_TEXT}; font-weight: bold;")
+        box.addWidget(self.recent_heading)
+        box.addSpacing(6)
+        self._recent_list = QVBoxLayout()
+        self._recent_list.setSpacing(8)
+        box.addLayout(self._recent_list)
+        self.recent_rows: list[QWidget] = []
+        self.recent_buttons: list[QPushButton] = []
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.recent_box)
+        row.addStretch(1)
+        return row
+
+    def set_recent(self, audits: list[tuple[str, str, str]]) -> None:
+        """The recent audits, (id, title, organisation) newest first: the first few, each a link with
+        its organisation below it; none hides the list."""
+        for row in self.recent_rows:
+            self._recent_list.removeWidget(row)
+            row.deleteLater()
+        self.recent_rows = []
+        self.recent_buttons = []
+        metrics = self.fontMetrics()
+        for audit_id, title, organisation in audits[:WELCOME_RECENT]:
+            row = QWidget(self.recent_box)
+            lines = QVBoxLayout(row)
+            lines.setContentsMargins(0, 0, 0, 0)
+            lines.setSpacing(0)
+            place = QLabel(metrics.elidedText(organisation, Qt.TextElideMode.ElideRight, RECENT_WIDTH), row)
+            place.setStyleSheet(f"color: {style.MUTED_TEXT};")
+            place.setTextFormat(Qt.TextFormat.PlainText)
+            shown = metrics.elidedText(title, Qt.TextElideMode.ElideRight, RECENT_WIDTH - 4)
+            button = QPushButton(shown.replace("&", "&&"), row)
+            button.setObjectName("welcome_recent_audit")
+            button.setProperty("audit_id", audit_id)
+            button.setFlat(True)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            name = _("{audit} – {organisation}").format(audit=title, organisation=organisation)
+            button.setToolTip(name)
+            button.setAccessibleName(name)
+            button.setStyleSheet(f"QPushButton {{ color: {style.ACCENT}; border: none; padding: 3px 0px 1px 0px; "
+                                 "text-align: left; }"
+                                 "QPushButton:hover, QPushButton:focus { text-decoration: underline; }")
+            button.clicked.connect(lambda _checked=False, a=audit_id: emit(self.recent_audit_requested, a))
+            lines.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+            lines.addWidget(place)
+            self._recent_list.addWidget(row)
+            self.recent_rows.append(row)
+            self.recent_buttons.append(button)
+        self.recent_box.setVisible(bool(self.recent_rows))
 
     def set_state(self, has_organisations: bool, has_audits: bool) -> None:
         if not has_organisations:
@@ -284,6 +354,11 @@ class AuditWorkspace(QStackedWidget):
             self.reload()
         except OekoauditError as exc:
             emit(self.message, describe(exc))
+
+    def start_view(self, default: str | None = None) -> str | None:
+        """The tab the open audit opens on from outside (command line, navigator, recent audits):
+        a self-assessment on its own tab, any other audit on ``default``."""
+        return "self_assessment" if SelfAssessmentView.opens_first(self._detail) else default
 
     def _update_self_assessment(self, detail: AuditDetail | None, changed: bool) -> None:
         """The self-assessment tab: shown only if the checklist offers it; a self-assessment opens on it."""
