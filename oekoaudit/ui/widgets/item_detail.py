@@ -234,6 +234,7 @@ class ItemDetail(QWidget):
         self.answer_bar.setEnabled(not read_only)
         self.note_edit.setReadOnly(read_only)
         self.finding_button.setEnabled(not read_only)
+        self._update_findings(self.answer_bar.current())
 
     def set_result(self, result: str | None) -> None:
         self.answer_bar.set_current(result)
@@ -259,7 +260,7 @@ class ItemDetail(QWidget):
         elif rating is Rating.MAJOR_NC:
             self.finding_label.setText(_("A major nonconformity needs a finding."))
             self.finding_label.setStyleSheet(f"color: {style.ERROR_TEXT}; font-weight: bold;")
-        elif suggested is not None:
+        elif suggested is not None and not self._read_only:
             self.finding_label.setText(_("Press F to record it as a finding."))
             self.finding_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
         else:
