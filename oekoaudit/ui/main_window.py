@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
             return
         self.navigator.set_rows(organisations, sites, audits)
         self.workspace.welcome.set_state(has_organisations=bool(organisations), has_audits=bool(audits))
+        self.recent.set_known(s.audit for s in audits)
         self.workspace.welcome.set_recent(self.recent.audits())
 
     def open_audit(self, audit_id: str, view: str | None = None) -> bool:

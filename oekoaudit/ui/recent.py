@@ -4,15 +4,20 @@ The list changes in memory at once and is written shortly after (and when the wi
 that walking through the navigator with the arrow keys does not write the file at every step. It
 is written on the GUI thread (a small JSON file, not the database): a job on the DbWorker would
 make the workspace wait for a write that never announces a change.
+
+Which audits still exist (and their titles) the window tells it whenever it reads the audit
+list for the navigator (:meth:`RecentAudits.set_known`): the menu reads nothing itself.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
-from oekoaudit.errors import OekoauditError
+from oekoaudit.domain.audit import Audit
 from oekoaudit.i18n import _
 from oekoaudit.services import Services
 from oekoaudit.services.settings import MAX_RECENT, load_settings, update_settings, with_recent
@@ -33,6 +38,7 @@ class RecentAudits(QObject):
             self._ids = list(load_settings(services.data_dir).recent_audits)
         except OSError:
             self._ids = []
+        self._known: dict[str, Audit] = {}
         self._dirty = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -56,15 +62,16 @@ class RecentAudits(QObject):
             self._timer.start()
         self.refresh()
 
+    def set_known(self, audits: Iterable[Audit]) -> None:
+        """The audits that exist now (the navigator's list)."""
+        self._known = {audit.id: audit for audit in audits}
+        self.refresh()
+
     def audits(self) -> list[tuple[str, str, str]]:
         """(audit id, audit title, organisation) of the recent audits that still exist, newest first."""
-        try:
-            summaries = {s.audit.id: s.audit for s in self._services.audits.list()}
-        except OekoauditError:
-            return []
         result = []
         for audit_id in self._ids:
-            audit = summaries.get(audit_id)
+            audit = self._known.get(audit_id)
             if audit is not None:
                 result.append((audit_id, audit_title(audit), audit.organisation_name))
         return result[:MAX_RECENT]
