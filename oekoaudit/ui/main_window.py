@@ -26,6 +26,7 @@ from oekoaudit.ui.dialogs.new_organisation import NewOrganisationDialog
 from oekoaudit.ui.dialogs.settings import SettingsDialog
 from oekoaudit.ui.lifecycle import ACTIONS, allowed_actions
 from oekoaudit.ui.models.navigator_model import audit_title
+from oekoaudit.ui.prompts import error_text
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.recent import RecentAudits
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker, TaskRunner
@@ -34,13 +35,6 @@ from oekoaudit.ui.views.navigator_view import NavigatorView
 from oekoaudit.ui.views.workspace import AuditWorkspace
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
-
-
-def error_text(exc: BaseException) -> str:
-    """The user's-language message for an error from a service (or a short generic one)."""
-    if isinstance(exc, OekoauditError):
-        return describe(exc)
-    return _("Unexpected error: {message}").format(message=str(exc) or type(exc).__name__)
 
 
 class MainWindow(QMainWindow):

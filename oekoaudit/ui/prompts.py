@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from oekoaudit.i18n import _
+from oekoaudit.errors import OekoauditError
+from oekoaudit.i18n import _, describe
 
 
 def error(parent: QWidget | None, message: str, title: str | None = None) -> None:
@@ -38,3 +39,10 @@ def open_file(parent: QWidget | None, caption: str, file_filter: str = "", direc
 def save_file(parent: QWidget | None, caption: str, file_filter: str = "", directory: str = "") -> str | None:
     path, _selected = QFileDialog.getSaveFileName(parent, caption, directory, file_filter)
     return path or None
+
+
+def error_text(exc: BaseException) -> str:
+    """The user's-language message for an error from a service (or a short generic one)."""
+    if isinstance(exc, OekoauditError):
+        return describe(exc)
+    return _("Unexpected error: {message}").format(message=str(exc) or type(exc).__name__)

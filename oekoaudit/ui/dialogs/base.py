@@ -8,20 +8,71 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from oekoaudit.errors import OekoauditError
-from oekoaudit.i18n import _, describe
+from oekoaudit.i18n import _
 from oekoaudit.ui import style
+from oekoaudit.ui.prompts import error_text
 from oekoaudit.ui.tasks import DbWorker
 
 
-class FormDialog(QDialog):
-    """Subclasses add rows to ``self.form``, implement :meth:`validate` and :meth:`write`."""
+class WritingDialog(QDialog):
+    """A dialog whose saving runs on the DbWorker (:meth:`submit_write`): its buttons are off and
+    Escape waits while the write runs; a refusal is shown inline in ``error_label``, which the
+    subclass places in its layout. On success ``result_value`` holds the write's result."""
 
-    def __init__(self, worker: DbWorker, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._worker = worker
         self.result_value: Any = None
         self._busy = False
+        self.buttons: QDialogButtonBox | None = None
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("error_label")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(f"color: {style.ERROR_TEXT};")
+        self.error_label.setVisible(False)
+
+    def show_error(self, message: str, focus: QWidget | None = None) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+        if focus is not None:
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def submit_write(self, write: Callable[[], Any], on_done: Callable[[Any], None] | None = None) -> None:
+        """Run ``write`` on the worker; then ``on_done(result)`` (default: keep it and accept)."""
+        self._set_busy(True)
+        finish = on_done or self._on_write_done
+
+        def done(value: Any) -> None:
+            self._set_busy(False)
+            finish(value)
+
+        self._worker.submit(write, done, self._on_write_error)
+
+    def reject(self) -> None:
+        if self._busy:  # the write is under way; its result decides
+            return
+        super().reject()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        if self.buttons is not None:
+            self.buttons.setEnabled(not busy)
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def _on_write_done(self, value: Any) -> None:
+        self.result_value = value
+        self.accept()
+
+    def _on_write_error(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.show_error(error_text(exc))
+
+
+class FormDialog(WritingDialog):
+    """Subclasses add rows to ``self.form``, implement :meth:`validate` and :meth:`write`."""
+
+    def __init__(self, worker: DbWorker, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(worker, parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
@@ -36,11 +87,6 @@ class FormDialog(QDialog):
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.form.setHorizontalSpacing(12)
         self.form.setVerticalSpacing(8)
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("error_label")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {style.ERROR_TEXT};")
-        self.error_label.setVisible(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
         self.ok_button.setText(_("Create"))
@@ -61,12 +107,6 @@ class FormDialog(QDialog):
         self.intro.setText(text)
         self.intro.setVisible(bool(text))
 
-    def show_error(self, message: str, focus: QWidget | None = None) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(bool(message))
-        if focus is not None:
-            focus.setFocus(Qt.FocusReason.OtherFocusReason)
-
     # ---- to implement -------------------------------------------------------------------
 
     def validate(self) -> bool:
@@ -83,27 +123,4 @@ class FormDialog(QDialog):
         self.show_error("")
         if not self.validate():
             return
-        self._set_busy(True)
-        self._worker.submit(self.write(), self._on_write_done, self._on_write_error)
-
-    def reject(self) -> None:
-        if self._busy:  # the write is under way; its result decides
-            return
-        super().reject()
-
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.buttons.setEnabled(not busy)
-        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
-
-    def _on_write_done(self, value: Any) -> None:
-        self._set_busy(False)
-        self.result_value = value
-        self.accept()
-
-    def _on_write_error(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        if isinstance(exc, OekoauditError):
-            self.show_error(describe(exc))
-        else:
-            self.show_error(_("Unexpected error: {message}").format(message=str(exc) or type(exc).__name__))
+        self.submit_write(self.write())

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -37,10 +36,10 @@ from PySide6.QtWidgets import (
 
 from oekoaudit.domain.changes import Changes
 from oekoaudit.domain.finding import NONCONFORMITIES, ActionStatus, Finding, FindingClass
-from oekoaudit.errors import OekoauditError
-from oekoaudit.i18n import _, describe
+from oekoaudit.i18n import _
 from oekoaudit.services import Services, labels
 from oekoaudit.ui import style
+from oekoaudit.ui.dialogs.base import WritingDialog
 from oekoaudit.ui.models.findings_model import CLASS_ORDER, class_icon
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import DbWorker
@@ -195,21 +194,18 @@ def _form(box: QGroupBox) -> QFormLayout:
 # ---- the dialog ---------------------------------------------------------------------------
 
 
-class FindingDialog(QDialog):
+class FindingDialog(WritingDialog):
     """Create (``finding`` None) or edit a finding; ``result_value`` is the stored finding."""
 
     saved = Signal(object)
 
     def __init__(self, services: Services, worker: DbWorker, undo: UndoManager, target: FindingTarget,
                  finding: Finding | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(worker, parent)
         self._services = services
-        self._worker = worker
         self._undo = undo
         self.target = target
         self.finding = finding
-        self.result_value: Finding | None = None
-        self._busy = False
         self.setObjectName("finding_dialog")
         self.setWindowTitle(_("Edit finding") if finding else _("Record finding"))
         self.setMinimumSize(900, 600)
@@ -318,11 +314,6 @@ class FindingDialog(QDialog):
         columns.addLayout(right, 1)
         outer.addLayout(columns, 1)
 
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("error_label")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {style.ERROR_TEXT};")
-        self.error_label.setVisible(False)
         outer.addWidget(self.error_label)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
@@ -454,14 +445,8 @@ class FindingDialog(QDialog):
                 self.verified_by_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.show_error("")
 
-    def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(bool(message))
-
     def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.buttons.setEnabled(not busy)
-        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+        super()._set_busy(busy)
         self._update_state()
 
     # ---- saving -------------------------------------------------------------------------
@@ -483,8 +468,7 @@ class FindingDialog(QDialog):
                 return audits.add_finding(target.audit_id, cls, statement, item_key=item_key,
                                           requirement_ref=ref, **values)
 
-            self._set_busy(True)
-            self._worker.submit(write, self._on_recorded, self._on_write_error)
+            self.submit_write(write, self._on_recorded)
             return
         old, new = self.changed_values()
         if not new:
@@ -496,16 +480,13 @@ class FindingDialog(QDialog):
         def update() -> Finding:
             return audits.update_finding(finding_id, **new)
 
-        self._set_busy(True)
-        self._worker.submit(update, lambda f: self._on_edited(f, old, new), self._on_write_error)
+        self.submit_write(update, lambda f: self._on_edited(f, old, new))
 
     def _on_recorded(self, finding: Finding) -> None:
-        self._set_busy(False)
         push_recorded(self._undo, self._services, finding)
         self._finish(finding)
 
     def _on_edited(self, finding: Finding, old: dict[str, Any], new: dict[str, Any]) -> None:
-        self._set_busy(False)
         push_edited(self._undo, self._services, finding, old, new)
         self._finish(finding)
 
@@ -513,15 +494,3 @@ class FindingDialog(QDialog):
         self.result_value = finding
         emit(self.saved, finding)
         self.accept()
-
-    def _on_write_error(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        if isinstance(exc, OekoauditError):
-            self.show_error(describe(exc))
-        else:
-            self.show_error(_("Unexpected error: {message}").format(message=str(exc) or type(exc).__name__))
-
-    def reject(self) -> None:
-        if self._busy:  # the write is under way; its result decides
-            return
-        super().reject()

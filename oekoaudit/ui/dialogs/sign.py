@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -32,10 +31,10 @@ from PySide6.QtWidgets import (
 from oekoaudit import i18n
 from oekoaudit.domain.audit import AuditDetail, Signer
 from oekoaudit.domain.lifecycle import CloseProblem, ProblemKind
-from oekoaudit.errors import OekoauditError
-from oekoaudit.i18n import N_, _, describe, ngettext
+from oekoaudit.i18n import N_, _, ngettext
 from oekoaudit.services import Services
 from oekoaudit.ui import style
+from oekoaudit.ui.dialogs.base import WritingDialog
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import DbWorker
 from oekoaudit.ui.views.overview_view import format_date
@@ -139,7 +138,7 @@ class SignerBlock(QGroupBox):
         return Signer(name=self.name, role=self.role, place=place, image_png=image)
 
 
-class SignDialog(QDialog):
+class SignDialog(WritingDialog):
     """On success ``result_value`` is the list of :class:`~oekoaudit.domain.audit.Signature`."""
 
     #: the user chose a problem to go to (CloseProblem); the dialog closes
@@ -147,13 +146,10 @@ class SignDialog(QDialog):
 
     def __init__(self, services: Services, worker: DbWorker, detail: AuditDetail, problems: list[CloseProblem],
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(worker, parent)
         self._services = services
-        self._worker = worker
         self._detail = detail
         self.problems = list(problems)
-        self.result_value: Any = None
-        self._busy = False
         self.setObjectName("sign_dialog")
         self.setWindowTitle(_("Sign and close the audit"))
         layout = QVBoxLayout(self)
@@ -166,11 +162,6 @@ class SignDialog(QDialog):
         heading.setFont(font)
         heading.setStyleSheet(f"color: {style.ACCENT};")
         layout.addWidget(heading)
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("error_label")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {style.ERROR_TEXT};")
-        self.error_label.setVisible(False)
         self.problem_list: QListWidget | None = None
         self.lead: SignerBlock | None = None
         self.representative: SignerBlock | None = None
@@ -300,10 +291,6 @@ class SignDialog(QDialog):
                 return False
         return True
 
-    def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(bool(message))
-
     def _on_buttons_accepted(self) -> None:
         self.show_error("")
         if not self.validate():
@@ -311,28 +298,4 @@ class SignDialog(QDialog):
         signers = self.signers()
         audits = self._services.audits
         audit_id = self._detail.audit.id
-        self._set_busy(True)
-        self._worker.submit(lambda: audits.sign_and_close(audit_id, signers), self._on_write_done,
-                            self._on_write_error)
-
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.buttons.setEnabled(not busy)
-        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
-
-    def reject(self) -> None:
-        if self._busy:
-            return
-        super().reject()
-
-    def _on_write_done(self, value: Any) -> None:
-        self._set_busy(False)
-        self.result_value = value
-        self.accept()
-
-    def _on_write_error(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        if isinstance(exc, OekoauditError):
-            self.show_error(describe(exc))
-        else:
-            self.show_error(_("Unexpected error: {message}").format(message=str(exc) or type(exc).__name__))
+        self.submit_write(lambda: audits.sign_and_close(audit_id, signers))

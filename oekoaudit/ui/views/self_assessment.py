@@ -1273,9 +1273,8 @@ class SelfAssessmentView(QWidget):
     def _on_measures_failed(self, exc: BaseException) -> None:
         self._creating = False
         self._refresh()
-        message = describe(exc) if isinstance(exc, OekoauditError) else \
-            _("Unexpected error: {message}").format(message=str(exc) or type(exc).__name__)
-        prompts.error(self, _("The measures could not be created.\n\n{message}").format(message=message))
+        prompts.error(self, _("The measures could not be created.\n\n{message}").format(
+            message=prompts.error_text(exc)))
 
     # ---- printing -----------------------------------------------------------------------
 
