@@ -71,6 +71,14 @@ class UndoManager(QObject):
         view can show the place of the change)."""
         self.stack(audit_id).push(ServiceCommand(self, audit_id, text, do, undo, merge, on_refused, on_replay))
 
+    def record_done(self, audit_id: str, text: str, redo: Action, undo: Action, changes: Changes) -> None:
+        """Remember an edit that has already been written (a dialog saved it itself, to show a
+        refusal inline): nothing runs now but the announcement of ``changes``; undo runs ``undo``,
+        a later redo runs ``redo``."""
+        command = ServiceCommand(self, audit_id, text, redo, undo)
+        command.already_done = changes
+        self.stack(audit_id).push(command)
+
     def clear(self, audit_id: str) -> None:
         stack = self._stacks.get(audit_id)
         if stack is not None:
@@ -109,6 +117,8 @@ class ServiceCommand(QUndoCommand):
         self._merge = merge
         self._failed = False
         self._done_once = False
+        #: set by UndoManager.record_done: the first redo only announces these changes
+        self.already_done: Changes | None = None
         self.on_refused = on_refused
         self.on_replay = on_replay
 
@@ -129,6 +139,10 @@ class ServiceCommand(QUndoCommand):
             if self._done_once and self.on_replay is not None:
                 self.on_replay(False)
             self._done_once = True
+            if self.already_done is not None:
+                changes, self.already_done = self.already_done, None
+                self._manager.run(self, lambda: changes)
+                return
             self._manager.run(self, self._do)
 
     def undo(self) -> None:

@@ -72,3 +72,23 @@ def test_every_audit_has_its_own_history(qapp: Any, services: Any, audit: Any) -
     assert manager.group.canUndo()
     manager.clear(audit.id)
     assert not manager.group.canUndo()
+
+
+def test_an_edit_already_written_is_remembered_without_running_again(qapp: Any, services: Any, audit: Any) -> None:
+    manager, seen, _failures = _manager(qapp)
+    audits = services.audits
+    calls: list[str] = []
+    audits.answer(audit.id, "4.1", "conform")  # written by a dialog itself
+    done = Changes(answers=True, audit_id=audit.id, item_keys=("4.1",))
+
+    def redo() -> Changes:
+        calls.append("redo")
+        return audits.answer(audit.id, "4.1", "conform")
+
+    manager.record_done(audit.id, "schon gespeichert", redo, lambda: audits.answer(audit.id, "4.1", "open"), done)
+    assert calls == [] and seen == [done]  # announced, not run again
+    stack = manager.stack(audit.id)
+    stack.undo()
+    assert audits.detail(audit.id).answers["4.1"].result == "open"
+    stack.redo()
+    assert calls == ["redo"] and audits.detail(audit.id).answers["4.1"].result == "conform"

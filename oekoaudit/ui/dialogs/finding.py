@@ -80,30 +80,17 @@ def _changes(finding: Finding) -> Changes:
 def push_recorded(undo: UndoManager, services: Services, finding: Finding) -> None:
     """Remember a finding the writer has just created: undo removes it, redo brings it back."""
     audits = services.audits
-    first = [True]
-
-    def do() -> Changes:
-        if first[0]:  # the creation itself ran when the dialog saved
-            first[0] = False
-            return _changes(finding)
-        return audits.restore_finding(finding.id)
-
-    undo.push(finding.audit_id, _("Record finding"), do, lambda: audits.delete_finding(finding.id))
+    undo.record_done(finding.audit_id, _("Record finding"), lambda: audits.restore_finding(finding.id),
+                     lambda: audits.delete_finding(finding.id), _changes(finding))
 
 
 def push_edited(undo: UndoManager, services: Services, finding: Finding, old: dict[str, Any],
                 new: dict[str, Any]) -> None:
     """Remember an edit the writer has just made (``old``: the previous values of the changed fields)."""
     audits = services.audits
-    first = [True]
-
-    def do() -> Changes:
-        if first[0]:
-            first[0] = False
-            return _changes(finding)
-        return _changes(audits.update_finding(finding.id, **new))
-
-    undo.push(finding.audit_id, _("Edit finding"), do, lambda: _changes(audits.update_finding(finding.id, **old)))
+    undo.record_done(finding.audit_id, _("Edit finding"),
+                     lambda: _changes(audits.update_finding(finding.id, **new)),
+                     lambda: _changes(audits.update_finding(finding.id, **old)), _changes(finding))
 
 
 def push_deleted(undo: UndoManager, services: Services, finding: Finding) -> None:
