@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from oekoaudit.domain.changes import Changes
+from oekoaudit.services.audits import AuditService
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
 
@@ -159,3 +160,20 @@ class ServiceCommand(QUndoCommand):
         index = stack.index()
         if index > 0 and stack.command(index - 1) is self:
             stack.undo()  # a no-op for a failed command; removes it from the history
+
+
+# ---- the edits of answers, shared by the checklist and the guided self-assessment -----------
+
+
+def push_answer(undo: UndoManager, audits: AuditService, audit_id: str, key: str, new: str, old: str, text: str,
+                **hooks: Any) -> None:
+    """Answer an item (``old``: the result before, the scale's open option if there was none)."""
+    undo.push(audit_id, text, lambda: audits.answer(audit_id, key, new, None),
+              lambda: audits.answer(audit_id, key, old, None), **hooks)
+
+
+def push_note(undo: UndoManager, audits: AuditService, audit_id: str, key: str, new: str, old: str, text: str,
+              session: Any = None, **hooks: Any) -> None:
+    """Change an item's note; consecutive changes of one item (in one editing ``session``) are one step."""
+    undo.push(audit_id, text, lambda: audits.answer(audit_id, key, None, new),
+              lambda: audits.answer(audit_id, key, None, old), merge=(MERGE_NOTE, (key, session)), **hooks)

@@ -47,7 +47,7 @@ from oekoaudit.ui.models.checklist_model import (
 )
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
-from oekoaudit.ui.undo import MERGE_NOTE, UndoManager
+from oekoaudit.ui.undo import UndoManager, push_answer, push_note
 from oekoaudit.ui.widgets.checklist_filter import ChecklistFilterBar
 from oekoaudit.ui.widgets.item_detail import ItemDetail
 
@@ -422,10 +422,8 @@ class ChecklistView(QWidget):
             item = self.model.index_of_item(key).data(ObjectRole)
             text = _("Answer {ref}: {answer}").format(ref=item.ref if item else key,
                                                       answer=option.label.get(i18n.get_language()))
-            self._undo.push(audit_id, text,
-                            lambda: audits.answer(audit_id, key, new_key, None),
-                            lambda: audits.answer(audit_id, key, old_key, None),
-                            on_replay=lambda _undone: self._show_change(audit_id, key))
+            push_answer(self._undo, audits, audit_id, key, new_key, old_key, text,
+                        on_replay=lambda _undone: self._show_change(audit_id, key))
         emit(self.answered, key, option.key)
         if advance:
             following = self.next_shown_item(key)
@@ -530,11 +528,8 @@ class ChecklistView(QWidget):
                 self._set_note_dirty(True)
 
         item = self.model.index_of_item(key).data(ObjectRole)
-        self._undo.push(audit_id, _("Note {ref}").format(ref=item.ref if item else key),
-                        lambda: audits.answer(audit_id, key, None, note),
-                        lambda: audits.answer(audit_id, key, None, old),
-                        merge=(MERGE_NOTE, (key, self._note_session)),
-                        on_refused=refused, on_replay=lambda _undone: self._show_change(audit_id, key))
+        push_note(self._undo, audits, audit_id, key, note, old, _("Note {ref}").format(ref=item.ref if item else key),
+                  self._note_session, on_refused=refused, on_replay=lambda _undone: self._show_change(audit_id, key))
 
     def _on_tree_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         self.commit_note()

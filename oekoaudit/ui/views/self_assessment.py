@@ -50,7 +50,7 @@ from oekoaudit.services import Services
 from oekoaudit.ui import prompts, style
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
-from oekoaudit.ui.undo import MERGE_NOTE, UndoManager
+from oekoaudit.ui.undo import UndoManager, push_answer, push_note
 from oekoaudit.ui.widgets.flow_layout import FlowLayout
 from oekoaudit.ui.widgets.item_detail import NoteEdit
 
@@ -1140,9 +1140,7 @@ class SelfAssessmentView(QWidget):
         audit_id = detail.audit.id
         key = item.key
         new_result = option.key
-        self._undo.push(audit_id, _("Answer {ref}").format(ref=item.ref),
-                        lambda: audits.answer(audit_id, key, new_result, None),
-                        lambda: audits.answer(audit_id, key, old_result, None))
+        push_answer(self._undo, audits, audit_id, key, new_result, old_result, _("Answer {ref}").format(ref=item.ref))
         self._refresh()
 
     def _set_local(self, key: str, result: str | None = None, note: str | None = None) -> None:
@@ -1223,10 +1221,8 @@ class SelfAssessmentView(QWidget):
         item = detail.checklist.item(key)
         audits = self._services.audits
         audit_id = detail.audit.id
-        self._undo.push(audit_id, _("Note {ref}").format(ref=item.ref if item else key),
-                        lambda: audits.answer(audit_id, key, None, note),
-                        lambda: audits.answer(audit_id, key, None, old_note),
-                        merge=(MERGE_NOTE, (audit_id, key)))
+        push_note(self._undo, audits, audit_id, key, note, old_note,
+                  _("Note {ref}").format(ref=item.ref if item else key))
 
     # ---- measures -----------------------------------------------------------------------
 
