@@ -55,7 +55,7 @@ def fill(lang: str, *sources: str) -> None:
     po_path = TRANSLATIONS / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     with po_path.open("rb") as f:
         catalog = read_po(f, locale=lang)
-    known: dict[str, str] = {}
+    known: dict[str, str | list[str]] = {}
     for source in sources:
         known.update(json.loads(Path(source).read_text(encoding="utf-8")))
     filled, missing = 0, []
@@ -64,14 +64,18 @@ def fill(lang: str, *sources: str) -> None:
             continue
         if isinstance(message.id, tuple):  # plural forms: German has two, like the English msgids
             if not all(message.string or ()):
-                if all(form in known for form in message.id):
+                given = known.get(message.id[0])
+                if isinstance(given, list) and len(given) == len(message.id):  # {"singular": [de, de plural]}
+                    message.string = tuple(given)
+                    filled += 1
+                elif all(isinstance(known.get(form), str) for form in message.id):
                     message.string = tuple(known[form] for form in message.id)
                     filled += 1
                 else:
                     missing.append(message.id[0])
             continue
         if not message.string:
-            if message.id in known:
+            if isinstance(known.get(message.id), str):
                 message.string = known[message.id]
                 message.flags.discard("fuzzy")
                 filled += 1

@@ -79,3 +79,12 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return default_data_dir()
+
+
+def user_catalogues_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The user's own (imported) catalogues: ``catalogues/`` in the data directory.
+
+    ``data_dir`` as for :func:`resolve_data_dir` (``--data-dir``, then ``$OEKOAUDIT_DATA_DIR``,
+    then the platform default). The folder is created by the first import, not here.
+    """
+    return resolve_data_dir(data_dir) / "catalogues"

@@ -21,7 +21,9 @@ from pydantic import ValidationError
 
 from oekoaudit import paths
 from oekoaudit.catalogue.schema import (
+    AwardModel,
     CatalogueModel,
+    IncludeModel,
     ItemModel,
     PlainTextModel,
     ScaleModel,
@@ -31,17 +33,21 @@ from oekoaudit.catalogue.schema import (
 from oekoaudit.domain.checklist import (
     AnswerOption,
     AnswerScale,
+    AwardRules,
     CatalogueInfo,
     CatalogueMode,
     Checklist,
     DocumentedInformation,
     Item,
+    Mapping,
     PlainText,
     Rating,
+    Relation,
     Section,
     Text,
 )
-from oekoaudit.errors import N_, CatalogueError, CatalogueProblem, NotFoundError
+from oekoaudit.domain.mapping import MappingIndex
+from oekoaudit.errors import N_, CatalogueError, CatalogueProblem, NotFoundError, UserInputError
 
 #: Catalogue files larger than this are refused before parsing (they come from outside).
 MAX_CATALOGUE_BYTES = 8 * 1024 * 1024
@@ -122,7 +128,7 @@ def _problem(file: str, location: str, item_key: str | None, template: str, **pa
 # pydantic errors → problems with a readable location and the nearest key
 # --------------------------------------------------------------------------------------
 
-_TAGS = {"section", "item", "str", "ScaleModel"}
+_TAGS = {"section", "item", "include", "str", "ScaleModel"}
 
 
 def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
@@ -168,6 +174,10 @@ _MESSAGES: dict[str, str] = {
     ),
     "too_short": N_("needs at least {min_length} entries."),
     "literal_error": N_("must be one of: {expected}."),
+    "greater_than_equal": N_("must be at least {ge}."),
+    "less_than_equal": N_("must be at most {le}."),
+    "float_type": N_("must be a number."),
+    "float_parsing": N_("must be a number."),
     "enum": N_("must be one of: {expected}."),
 }
 
@@ -307,6 +317,8 @@ def _item(model: ItemModel) -> Item:
         documented_information_note=_text(model.documented_information_note),
         mandatory=model.mandatory,
         plain=_plain(model.plain),
+        applicability=_text(model.applicability),
+        legal_refs=tuple(model.legal_refs),
     )
 
 
@@ -316,7 +328,39 @@ def _section(model: SectionModel) -> Section:
                    intro=_text(model.intro), children=children)
 
 
-def _to_checklist(model: CatalogueModel, scale: ScaleModel) -> Checklist:
+def _award(model: AwardModel | None) -> AwardRules | None:
+    if model is None:
+        return None
+    return AwardRules(
+        must_items=tuple(model.must_items),
+        min_fulfilled_share=model.min_fulfilled_share,
+        measures_implemented=model.measures.implemented if model.measures else None,
+        measures_planned=model.measures.planned if model.measures else None,
+        note=_text(model.note),
+    )
+
+
+def _top_section(model: SectionModel | IncludeModel, included: dict[str, Checklist]) -> Section:
+    if isinstance(model, SectionModel):
+        return _section(model)
+    return Section(key=model.key, ref=model.ref or model.key, title=Text(model.title.de, model.title.en),
+                   intro=_text(model.intro), children=included[model.include].sections)
+
+
+def _mappings(model: CatalogueModel, included: dict[str, Checklist]) -> tuple[Mapping, ...]:
+    """The written mappings, plus ``equal`` for every item taken over from an included catalogue."""
+    result = [Mapping(target=m.target, key=r.key, to=r.to, relation=Relation(r.type))
+              for m in model.mappings for r in m.relations]
+    for top in model.sections:
+        if isinstance(top, IncludeModel):
+            result.extend(Mapping(target=top.include, key=i.key, to=i.key, relation=Relation.EQUAL)
+                          for i in included[top.include].items())
+    return tuple(result)
+
+
+def _to_checklist(model: CatalogueModel, scale: ScaleModel,
+                  included: dict[str, Checklist] | None = None) -> Checklist:
+    included = included or {}
     checklist = Checklist(
         id=model.id,
         scheme=model.scheme,
@@ -331,9 +375,11 @@ def _to_checklist(model: CatalogueModel, scale: ScaleModel) -> Checklist:
                                        plain_label=_text(o.plain_label))
                           for o in scale.options),
         ),
-        sections=tuple(_section(s) for s in model.sections),
+        sections=tuple(_top_section(s, included) for s in model.sections),
         schema_version=model.schema_version,
         modes=tuple(CatalogueMode(m).value for m in model.modes),
+        mappings=_mappings(model, included),
+        award=_award(model.award),
     )
     return dataclasses.replace(checklist, fingerprint=hashlib.sha256(snapshot_bytes(checklist)).hexdigest())
 
@@ -347,7 +393,87 @@ def _canonical_json(data: Any) -> bytes:
 # --------------------------------------------------------------------------------------
 
 
-def _validate(data: Any, file: str, forms_dir: Path) -> tuple[Checklist | None, list[CatalogueProblem]]:
+def _resolve_includes(file: str, model: CatalogueModel, scale_key: str, folders: tuple[Path, ...],
+                      allow: bool) -> tuple[dict[str, Checklist], list[CatalogueProblem]]:
+    """Load the catalogues this one includes by reference and check they fit."""
+    included: dict[str, Checklist] = {}
+    problems: list[CatalogueProblem] = []
+    own_keys = {node.key for _, node in _walk(model.sections)}
+    for index, top in enumerate(model.sections):
+        if not isinstance(top, IncludeModel):
+            continue
+        where = f"sections[{index}].include"
+        if not allow:
+            problems.append(_problem(file, where, top.key, N_(
+                "an included catalogue cannot include another catalogue itself.")))
+            continue
+        if top.include in included:
+            problems.append(_problem(file, where, top.key, N_("the catalogue {id} is included twice."),
+                                     id=top.include))
+            continue
+        path = next((f / f"{top.include}.yaml" for f in folders if (f / f"{top.include}.yaml").is_file()), None)
+        if path is None:
+            problems.append(_problem(file, where, top.key, N_(
+                "the included catalogue {id} does not exist (it must be the file {id}.yaml beside this one)."),
+                id=top.include))
+            continue
+        data, read_problems = _read_yaml(path)
+        other, other_problems = (None, read_problems) if read_problems else \
+            _validate(data, str(path), folders[-1], (path.parent,), allow_include=False)
+        if other is None:
+            problems.append(_problem(file, where, top.key, N_("the included catalogue {id} is not valid."),
+                                     id=top.include))
+            problems.extend(other_problems)
+            continue
+        if other.scale.key != scale_key:
+            problems.append(_problem(file, where, top.key, N_(
+                "the included catalogue {id} uses the answer scale {other}, this one {scale}; "
+                "both must use the same."), id=top.include, other=other.scale.key, scale=scale_key))
+            continue
+        other_keys = {s.key for s in other.all_sections()} | {i.key for i in other.items()}
+        clashes = sorted(other_keys & own_keys)
+        if clashes:
+            problems.append(_problem(file, where, top.key, N_(
+                "keys of the included catalogue {id} are also used here: {keys}."),
+                id=top.include, keys=", ".join(clashes[:10])))
+            continue
+        included[top.include] = other
+    return included, problems
+
+
+def _check_references(file: str, model: CatalogueModel, checklist: Checklist) -> list[CatalogueProblem]:
+    """Mapping keys and award items must be items of this catalogue; mappings not doubled."""
+    problems = []
+    items = {i.key for i in checklist.items()}
+    targets: set[str] = set()
+    for m_index, mapping in enumerate(model.mappings):
+        where = f"mappings[{m_index}]"
+        if mapping.target == model.id:
+            problems.append(_problem(file, f"{where}.target", None,
+                                     N_("a catalogue cannot be mapped to itself.")))
+        if mapping.target in targets:
+            problems.append(_problem(file, f"{where}.target", None, N_(
+                "the target {id} has two mapping blocks; put its relations in one."), id=mapping.target))
+        targets.add(mapping.target)
+        seen: set[tuple[str, str]] = set()
+        for r_index, rel in enumerate(mapping.relations):
+            if rel.key not in items:
+                problems.append(_problem(file, f"{where}.relations[{r_index}].key", rel.key, N_(
+                    "the mapping names the item {key}, which this catalogue does not have."), key=rel.key))
+            if (rel.key, rel.to) in seen:
+                problems.append(_problem(file, f"{where}.relations[{r_index}]", rel.key, N_(
+                    "the relation {key} → {to} is listed twice."), key=rel.key, to=rel.to))
+            seen.add((rel.key, rel.to))
+    if model.award is not None:
+        for index, key in enumerate(model.award.must_items):
+            if key not in items:
+                problems.append(_problem(file, f"award.must_items[{index}]", key, N_(
+                    "the must criterion {key} is not an item of this catalogue."), key=key))
+    return problems
+
+
+def _validate(data: Any, file: str, forms_dir: Path, folders: tuple[Path, ...] = (),
+              allow_include: bool = True) -> tuple[Checklist | None, list[CatalogueProblem]]:
     try:
         model = CatalogueModel.model_validate(data)
     except ValidationError as exc:
@@ -361,7 +487,14 @@ def _validate(data: Any, file: str, forms_dir: Path) -> tuple[Checklist | None, 
         problems += scale_problems
     if problems or scale is None:
         return None, problems
-    return _to_checklist(model, scale), []
+    included, problems = _resolve_includes(file, model, scale.key, (*folders, forms_dir), allow_include)
+    if problems:
+        return None, problems
+    checklist = _to_checklist(model, scale, included)
+    problems = _check_references(file, model, checklist)
+    if problems:
+        return None, problems
+    return checklist, []
 
 
 def check_file(path: str | Path, forms_dir: Path | None = None) -> tuple[Checklist | None, list[CatalogueProblem]]:
@@ -370,7 +503,7 @@ def check_file(path: str | Path, forms_dir: Path | None = None) -> tuple[Checkli
     data, problems = _read_yaml(path)
     if problems:
         return None, problems
-    return _validate(data, str(path), forms_dir or paths.forms_dir())
+    return _validate(data, str(path), forms_dir or paths.forms_dir(), (path.parent,))
 
 
 def load_catalogue(path: str | Path, forms_dir: Path | None = None) -> Checklist:
@@ -384,8 +517,8 @@ def load_catalogue(path: str | Path, forms_dir: Path | None = None) -> Checklist
 def checklist_snapshot(checklist: Checklist) -> dict[str, Any]:
     """The normalised catalogue as plain JSON data (what an audit stores and keeps).
 
-    The optional fields added to format version 1 later (``modes``, ``plain``, ``plain_label``)
-    appear only when they say something, so the snapshot, and with it the fingerprint, of a
+    The optional fields added to format version 1 later (``modes``, ``plain``, ``plain_label``,
+    ``applicability``, ``legal_refs``, ``award``) appear only when they say something, so the snapshot, and with it the fingerprint, of a
     catalogue that does not use them stays what it was before they existed.
     """
 
@@ -413,7 +546,19 @@ def checklist_snapshot(checklist: Checklist) -> dict[str, Any]:
             "documented_information_note": text(i.documented_information_note),
             "mandatory": i.mandatory,
             "plain": plain(i.plain),
+            "applicability": text(i.applicability),
+            "legal_refs": list(i.legal_refs) or None,
         }
+        return {k: v for k, v in data.items() if v is not None}
+
+    def award(a: AwardRules | None) -> dict[str, Any] | None:
+        if a is None:
+            return None
+        measures = None
+        if a.measures_implemented is not None or a.measures_planned is not None:
+            measures = {"implemented": a.measures_implemented or 0, "planned": a.measures_planned or 0}
+        data = {"must_items": list(a.must_items), "min_fulfilled_share": a.min_fulfilled_share,
+                "measures": measures, "note": text(a.note)}
         return {k: v for k, v in data.items() if v is not None}
 
     def section(s: Section) -> dict[str, Any]:
@@ -438,6 +583,7 @@ def checklist_snapshot(checklist: Checklist) -> dict[str, Any]:
             "options": [option(o) for o in checklist.scale.options],
         },
         "sections": [section(s) for s in checklist.sections],
+        "award": award(checklist.award),
     }
     return {k: v for k, v in data.items() if v is not None}
 
@@ -452,6 +598,39 @@ def checklist_from_snapshot(data: dict[str, Any], origin: str = "snapshot") -> C
 
 def snapshot_bytes(checklist: Checklist) -> bytes:
     return _canonical_json(checklist_snapshot(checklist))
+
+
+def with_module(host: Checklist, module: Checklist) -> Checklist:
+    """``host`` with the sections of ``module`` added at the end (the legal register added to an
+    audit): answered on the host's scale, keys unchanged. Raises :class:`UserInputError` when a
+    key would be used twice."""
+    host_keys = {s.key for s in host.all_sections()} | {i.key for i in host.items()}
+    module_keys = {s.key for s in module.all_sections()} | {i.key for i in module.items()}
+    clashes = sorted(host_keys & module_keys)
+    if clashes:
+        raise UserInputError(N_("The catalogue {module} cannot be added to {host}: both use the keys {keys}."),
+                             module=module.id, host=host.id, keys=", ".join(clashes[:5]))
+    combined = dataclasses.replace(host, sections=host.sections + module.sections, fingerprint="",
+                                   _item_index={})
+    return dataclasses.replace(combined, fingerprint=hashlib.sha256(snapshot_bytes(combined)).hexdigest())
+
+
+def mapping_problems(checklists: list[Checklist], files: dict[str, str]) -> list[CatalogueProblem]:
+    """Relations naming a catalogue or an item (``to``) that the given catalogues do not have."""
+    problems = []
+    for p in MappingIndex(checklists).problems:
+        file = files.get(p.catalogue_id, p.catalogue_id)
+        if p.kind == "catalogue":
+            problems.append(_problem(file, "mappings", p.key, N_(
+                "the mapping target {target} is not a known catalogue."), target=p.target))
+        elif p.kind == "key":
+            problems.append(_problem(file, "mappings", p.key, N_(
+                "the mapping names the item {key}, which this catalogue does not have."), key=p.key))
+        else:
+            problems.append(_problem(file, "mappings", p.key, N_(
+                "the mapping {key} → {to} names an item {to} that {target} does not have."),
+                key=p.key, to=p.to, target=p.target))
+    return problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,7 +672,10 @@ class CatalogueRegistry:
         return [e.checklist for e in self._refresh() if e.checklist is not None]
 
     def problems(self) -> list[CatalogueProblem]:
-        return [p for e in self._refresh() for p in e.problems]
+        entries = self._refresh()
+        return [p for e in entries for p in e.problems] + mapping_problems(
+            [e.checklist for e in entries if e.checklist is not None],
+            {e.checklist.id: str(e.path) for e in entries if e.checklist is not None})
 
     def infos(self) -> list[CatalogueInfo]:
         infos = []

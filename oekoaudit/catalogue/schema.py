@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 
-from oekoaudit.domain.checklist import CatalogueMode, DocumentedInformation, Rating
+from oekoaudit.domain.checklist import CatalogueMode, DocumentedInformation, Rating, Relation
 
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
@@ -65,12 +65,20 @@ class ItemModel(_Strict):
     documented_information_note: TextModel | None = None
     mandatory: bool = True
     plain: PlainTextModel | None = None
+    applicability: TextModel | None = None
+    legal_refs: list[NonEmpty] = []
 
 
 def _node_kind(value: Any) -> str:
     if isinstance(value, dict):
         return "section" if "items" in value else "item"
     return "section" if hasattr(value, "items") and isinstance(value.items, list) else "item"
+
+
+def _top_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "include" if "include" in value and "items" not in value else "section"
+    return "include" if isinstance(value, IncludeModel) else "section"
 
 
 Node = Annotated[
@@ -85,6 +93,45 @@ class SectionModel(_Strict):
     title: TextModel
     intro: TextModel | None = None
     items: Annotated[list[Node], Field(min_length=1)]
+
+
+class IncludeModel(_Strict):
+    """A top-level section whose items are those of another catalogue, by reference."""
+
+    key: Key
+    ref: str | None = None
+    title: TextModel
+    intro: TextModel | None = None
+    include: CatalogueId
+
+
+TopSection = Annotated[
+    Annotated[SectionModel, Tag("section")] | Annotated[IncludeModel, Tag("include")],
+    Discriminator(_top_kind),
+]
+
+
+class RelationModel(_Strict):
+    key: Key
+    to: Key
+    type: Relation
+
+
+class MappingModel(_Strict):
+    target: CatalogueId
+    relations: Annotated[list[RelationModel], Field(min_length=1)]
+
+
+class AwardMeasuresModel(_Strict):
+    implemented: Annotated[int, Field(ge=0)] = 0
+    planned: Annotated[int, Field(ge=0)] = 0
+
+
+class AwardModel(_Strict):
+    must_items: list[Key] = []
+    min_fulfilled_share: Annotated[float, Field(ge=0, le=1)] | None = None
+    measures: AwardMeasuresModel | None = None
+    note: TextModel | None = None
 
 
 class CatalogueModel(_Strict):
@@ -107,7 +154,9 @@ class CatalogueModel(_Strict):
     source: TextModel | None = None
     modes: Annotated[list[CatalogueMode], Field(min_length=1)] = [CatalogueMode.AUDIT]
     answer_scale: Key | ScaleModel
-    sections: Annotated[list[SectionModel], Field(min_length=1)]
+    sections: Annotated[list[TopSection], Field(min_length=1)]
+    mappings: list[MappingModel] = []
+    award: AwardModel | None = None
 
 
 SectionModel.model_rebuild()
@@ -133,4 +182,8 @@ ERROR_TYPE_TAGS = {
     "literal_error",
     "enum",
     "union_tag_invalid",
+    "greater_than_equal",
+    "less_than_equal",
+    "float_type",
+    "float_parsing",
 }

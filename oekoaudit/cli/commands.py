@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oekoaudit import i18n
+from oekoaudit.catalogue.loader import mapping_problems
 from oekoaudit.cli import output
 from oekoaudit.cli.parser import EXIT_OK, EXIT_USER_ERROR
-from oekoaudit.errors import OekoauditError
+from oekoaudit.domain.reuse import GAP_ORDER, ChangeKind, GapStatus
+from oekoaudit.errors import N_, CatalogueError, OekoauditError, UserInputError
 from oekoaudit.i18n import _, ngettext
 from oekoaudit.services import labels
 from oekoaudit.services.catalogue import CatalogueService
@@ -74,15 +76,120 @@ def cmd_audit_new(args: argparse.Namespace, services: Services) -> int:
     checklist = services.catalogues.get(args.scheme)
     organisation, created = services.organisations.ensure(args.org)
     audit = services.audits.create(organisation.id, checklist.id, kind=kind, title=args.title,
-                                   lead_auditor=args.lead_auditor, scope=args.scope, objectives=args.objectives)
+                                   lead_auditor=args.lead_auditor, scope=args.scope, objectives=args.objectives,
+                                   carry_from=args.carry_from, modules=args.modules)
+    carried = _carried(services, audit.id) if audit.carried_from_audit_id else None
     if args.json:
         data = output.audit(audit)
         data["organisation"]["created"] = created
+        data["carried_over"] = carried
         _print_json(data)
     else:
         if created:
             print(_("Organisation created: {name}").format(name=organisation.name))
         print(_("Audit created: {id}").format(id=audit.id))
+        if carried is not None:
+            print(_("Carried over from {audit}: {answers} answers ({results} with a result), {findings} open "
+                    "findings. Each answer is marked until it is confirmed or changed.").format(
+                audit=carried["from"], answers=carried["answers"], results=carried["with_result"],
+                findings=carried["findings"]))
+    return EXIT_OK
+
+
+def _carried(services: Services, audit_id: str) -> dict[str, Any]:
+    detail = services.audits.detail(audit_id)
+    open_key = detail.checklist.scale.open_option.key
+    carried = [a for a in detail.answers.values() if a.carried_over]
+    source = services.audits.get(detail.audit.carried_from_audit_id or "")
+    return {"from": source.title or source.id[:8], "answers": len(carried), "with_result": sum(1 for a in carried if a.result != open_key),
+            "findings": sum(1 for f in detail.findings if f.carried_from_finding_id)}
+
+
+def cmd_audit_extend(args: argparse.Namespace, services: Services) -> int:
+    for module in args.modules:
+        services.audits.add_module(args.audit_id, module)
+    audit = services.audits.get(args.audit_id)
+    if args.json:
+        _print_json(output.audit(audit))
+    else:
+        print(_("Added to the audit: {catalogues}").format(catalogues=", ".join(audit.modules)))
+    return EXIT_OK
+
+
+def cmd_audit_confirm(args: argparse.Namespace, services: Services) -> int:
+    keys = list(args.items)
+    if args.all:
+        keys += [k for k, a in services.audits.detail(args.audit_id).answers.items() if a.carried_over]
+    if not keys:
+        raise UserInputError(N_("Name the items to confirm, or give --all."))
+    changes = services.audits.confirm(args.audit_id, keys)
+    if args.json:
+        _print_json({"audit_id": changes.audit_id, "confirmed": list(changes.item_keys)})
+    else:
+        print(ngettext("{n} answer confirmed", "{n} answers confirmed", len(changes.item_keys)).format(
+            n=len(changes.item_keys)))
+    return EXIT_OK
+
+
+def cmd_gap(args: argparse.Namespace, services: Services) -> int:
+    detail, target, result = services.reuse.gap(args.audit_id, args.to)
+    if args.json:
+        _print_json(output.gap(detail, target, result))
+        return EXIT_OK
+    lang = _lang()
+    print(_("Gap from {audit} ({source}) to {target}").format(
+        audit=detail.audit.title or detail.audit.id[:8], source=detail.audit.catalogue_id, target=target.title.get(lang)))
+    counts = result.counts
+    print(_("covered: {percent} %").format(percent=result.covered_percent) + " — " + ", ".join(
+        f"{labels.gap_status(s)}: {counts[s]}" for s in GAP_ORDER_LIST))
+    for item in sorted(result.items, key=lambda i: GAP_ORDER[i.status]):
+        if item.status is GapStatus.COVERED and not args.all:
+            continue
+        title = target.item(item.key).title.get(lang)  # type: ignore[union-attr]
+        via = ", ".join(f"{s.ref} ({labels.relation(s.relation)})" for s in item.sources)
+        print(f"  {item.ref:<12} {title} — {labels.gap_status(item.status)}" + (f"  [{via}]" if via else ""))
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace, services: Services) -> int:
+    result = services.reuse.compare(args.audit_a, args.audit_b)
+    if args.json:
+        _print_json(output.comparison(result))
+        return EXIT_OK
+    lang = _lang()
+    earlier, later = result.earlier, result.later
+    print(_("Comparison: {earlier} → {later}").format(
+        earlier=f"{earlier.audit.title or earlier.audit.id[:8]} ({earlier.audit.start_date or ''})",
+        later=f"{later.audit.title or later.audit.id[:8]} ({later.audit.start_date or ''})"))
+    print(", ".join(f"{labels.change(k)}: {n}" for k, n in result.counts.items() if n))
+    for row in result.items:
+        if row.change is ChangeKind.UNCHANGED and not args.all:
+            continue
+        item = later.checklist.item(row.key) or earlier.checklist.item(row.key)
+        before = _option_label(earlier.checklist, row.earlier_result, lang)
+        after = _option_label(later.checklist, row.later_result, lang)
+        print(f"  {row.ref:<12} {item.title.get(lang) if item else ''} — {labels.change(row.change)}"
+              f" ({before} → {after})")
+    return EXIT_OK
+
+
+def _option_label(checklist: Any, result: str | None, lang: str) -> str:
+    option = checklist.scale.option(result) if result else None
+    return option.label.get(lang) if option else "–"
+
+
+def cmd_award(args: argparse.Namespace, services: Services) -> int:
+    detail, result = services.reuse.award(args.audit_id)
+    if args.json:
+        _print_json(output.award(detail, result))
+        return EXIT_OK
+    if result is None:
+        print(_("The catalogue {id} has no award rules.").format(id=detail.checklist.id))
+        return EXIT_OK
+    print(_("Award rules met") if result.passed else _("Award rules not met yet"))
+    for check in result.checks:
+        mark = "✓" if check.passed else ("✗" if check.assessed else "?")
+        print(f"  {mark} {labels.award_check(check.rule, check.key, check.required, check.actual)}")
     return EXIT_OK
 
 
@@ -270,6 +377,9 @@ def cmd_findings_list(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK
 
 
+GAP_ORDER_LIST = sorted(GapStatus, key=GAP_ORDER.__getitem__)
+
+
 # ---- catalogue commands (no store needed) --------------------------------------------
 
 
@@ -322,8 +432,25 @@ def _print_problem(problem: Any) -> None:
     sys.stderr.write(_problem_text(problem) + "\n")
 
 
+def _with_mapping_problems(catalogues: CatalogueService, results: list) -> list:
+    """Add what a file's mappings get wrong about other catalogues (the shipped ones and the checked
+    ones together): a target that does not exist, or an item the target does not have."""
+    known = {info.id: catalogues.get(info.id) for info in catalogues.list()}
+    files = {}
+    for path, checklist, _problems in results:
+        if checklist is not None:
+            known[checklist.id] = checklist
+            files[checklist.id] = str(path)
+    extra: dict[str, list] = {}
+    for problem in mapping_problems(list(known.values()), files):
+        if problem.file in files.values():
+            extra.setdefault(problem.file, []).append(problem)
+    return [(path, checklist, [*problems, *extra.get(str(path), [])])
+            for path, checklist, problems in results]
+
+
 def cmd_catalogue_check(args: argparse.Namespace, catalogues: CatalogueService) -> int:
-    results = catalogues.check([Path(f) for f in args.files])
+    results = _with_mapping_problems(catalogues, catalogues.check([Path(f) for f in args.files]))
     failed = 0
     report = []
     for path, checklist, problems in results:
@@ -348,6 +475,25 @@ def cmd_catalogue_check(args: argparse.Namespace, catalogues: CatalogueService) 
     return EXIT_USER_ERROR if failed else EXIT_OK
 
 
+def cmd_catalogue_import(args: argparse.Namespace, catalogues: CatalogueService) -> int:
+    result = catalogues.import_result(Path(args.file), id=args.catalogue_id, title=args.title, edition=args.edition,
+                                      scale=args.scale, status="published" if args.publish else None)
+    c = result.checklist
+    items = sum(1 for _ in c.items())
+    if args.json:
+        _print_json({"id": c.id, "scheme": c.scheme, "edition": c.edition, "status": c.status,
+                     "title": output.text(c.title), "items": items, "path": str(result.path),
+                     "outcome": result.outcome})
+        return EXIT_OK
+    message = {
+        "created": _("Catalogue imported: {id} (edition {edition}, {status}, {n} items)"),
+        "replaced": _("Catalogue replaced: {id} (edition {edition}, {status}, {n} items)"),
+        "unchanged": _("The catalogue {id} (edition {edition}) is already there unchanged."),
+    }[result.outcome]
+    print(message.format(id=c.id, edition=c.edition, status=c.status, n=items))
+    return EXIT_OK
+
+
 # ---- dispatch -------------------------------------------------------------------------
 
 _STORE_COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Services], int]] = {
@@ -359,6 +505,11 @@ _STORE_COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Serv
     ("audit", "reopen"): cmd_audit_reopen,
     ("audit", "plan"): cmd_audit_plan,
     ("audit", "status"): cmd_audit_status,
+    ("audit", "extend"): cmd_audit_extend,
+    ("audit", "confirm"): cmd_audit_confirm,
+    ("gap", None): cmd_gap,
+    ("compare", None): cmd_compare,
+    ("award", None): cmd_award,
     ("finding", "add"): cmd_finding_add,
     ("finding", "update"): cmd_finding_update,
     ("actions", "list"): cmd_actions_list,
@@ -369,13 +520,17 @@ _CATALOGUE_COMMANDS: dict[str, Callable[[argparse.Namespace, CatalogueService], 
     "list": cmd_catalogue_list,
     "show": cmd_catalogue_show,
     "check": cmd_catalogue_check,
+    "import": cmd_catalogue_import,
 }
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "catalogue":
-            return _CATALOGUE_COMMANDS[args.action](args, CatalogueService())
+            from oekoaudit import paths
+
+            return _CATALOGUE_COMMANDS[args.action](
+                args, CatalogueService(user_dir=paths.user_catalogues_dir(args.data_dir)))
         handler = _STORE_COMMANDS[(args.command, getattr(args, "action", None))]
         from oekoaudit.services.container import open_services
 
@@ -383,6 +538,9 @@ def run(args: argparse.Namespace) -> int:
             return handler(args, services)
     except OekoauditError as exc:
         sys.stderr.write(_("Error: {message}").format(message=i18n.describe(exc)) + "\n")
+        if isinstance(exc, CatalogueError):  # every problem, with its place
+            for problem in exc.problems:
+                _print_problem(problem)
         return EXIT_USER_ERROR
     except BrokenPipeError:
         # the reader went away (``| head``): nothing more to say

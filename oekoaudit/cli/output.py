@@ -6,9 +6,12 @@ from datetime import date, datetime
 from typing import Any
 
 from oekoaudit.domain.audit import Audit, AuditDetail, AuditSummary, Signature
+from oekoaudit.domain.award import AwardResult
 from oekoaudit.domain.checklist import CatalogueInfo, Checklist, Item, Section, Text
 from oekoaudit.domain.finding import Finding, OpenAction
+from oekoaudit.domain.reuse import Gap
 from oekoaudit.domain.scoring import Progress
+from oekoaudit.services.reuse import Comparison
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -43,6 +46,8 @@ def audit(a: Audit) -> dict[str, Any]:
         "places": a.location,
         "team": [{"name": m.name, "role": m.role.value} for m in a.team],
         "people_met": [{"name": p.name, "function": p.function} for p in a.people_met],
+        "carried_from_audit_id": a.carried_from_audit_id,
+        "modules": list(a.modules),
         "created_at": _iso(a.created_at),
         "updated_at": _iso(a.updated_at),
         "revision": a.revision,
@@ -64,6 +69,7 @@ def finding(f: Finding) -> dict[str, Any]:
         "due_date": _iso(f.due_date), "status": f.status.value, "verified_on": _iso(f.verified_on),
         "verified_by": f.verified_by, "verification_result": f.verification_result,
         "created_at": _iso(f.created_at), "updated_at": _iso(f.updated_at), "revision": f.revision,
+        "carried_from_finding_id": f.carried_from_finding_id,
     }
 
 
@@ -137,4 +143,54 @@ def checklist(c: Checklist) -> dict[str, Any]:
             for o in c.scale.options]},
         "items": sum(1 for _ in c.items()),
         "sections": [_section(s) for s in c.sections],
+    }
+
+
+def _audit_ref(a: Audit) -> dict[str, Any]:
+    return {"id": a.id, "title": a.title, "catalogue": a.catalogue_id, "start_date": _iso(a.start_date),
+            "status": a.status.value}
+
+
+def gap(detail: AuditDetail, target: Checklist, result: Gap) -> dict[str, Any]:
+    return {
+        "audit": _audit_ref(detail.audit),
+        "target": {"id": target.id, "title": text(target.title)},
+        "covered_percent": result.covered_percent,
+        "counts": {s.value: n for s, n in result.counts.items()},
+        "items": [
+            {"key": i.key, "ref": i.ref, "title": text(target.item(i.key).title),  # type: ignore[union-attr]
+             "section": i.section_key, "mandatory": i.mandatory, "status": i.status.value,
+             "sources": [{"key": s.key, "ref": s.ref, "relation": s.relation.value, "result": s.result}
+                         for s in i.sources]}
+            for i in result.items
+        ],
+    }
+
+
+def comparison(c: Comparison) -> dict[str, Any]:
+    def side(result: str | None, rating: Any) -> dict[str, Any] | None:
+        return None if result is None else {"result": result, "rating": rating.value if rating else None}
+
+    return {
+        "earlier": _audit_ref(c.earlier.audit),
+        "later": _audit_ref(c.later.audit),
+        "counts": {k.value: n for k, n in c.counts.items()},
+        "items": [
+            {"key": r.key, "ref": r.ref, "earlier_key": r.earlier_key,
+             "earlier": side(r.earlier_result, r.earlier_rating), "later": side(r.later_result, r.later_rating),
+             "change": r.change.value}
+            for r in c.items
+        ],
+    }
+
+
+def award(detail: AuditDetail, result: AwardResult | None) -> dict[str, Any]:
+    return {
+        "audit": _audit_ref(detail.audit),
+        "rules": result is not None,
+        "passed": result.passed if result is not None else None,
+        "checks": [] if result is None else [
+            {"rule": c.rule.value, "key": c.key, "required": c.required, "actual": c.actual, "passed": c.passed,
+             "assessed": c.assessed} for c in result.checks
+        ],
     }

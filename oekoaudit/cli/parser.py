@@ -110,7 +110,22 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--lead-auditor", default="", metavar="NAME", help=_("lead auditor"))
     new.add_argument("--scope", default="", metavar="TEXT", help=_("scope of the audit (sites, activities)"))
     new.add_argument("--objectives", default="", metavar="TEXT", help=_("objectives of the audit"))
+    new.add_argument("--from", dest="carry_from", metavar="AUDIT_ID",
+                     help=_("carry answers, notes, evidence and open findings over from this earlier audit of the "
+                            "organisation (through the catalogue mappings; each to be confirmed)"))
+    new.add_argument("--with", dest="modules", action="append", default=[], metavar="CATALOGUE_ID",
+                     help=_("add this catalogue's items to the checklist, e.g. rechtskataster-2026; repeat for more"))
     _json_flag(new)
+    extend = _action(audit_sub, "extend", _("add a catalogue's items to an audit, e.g. the legal register"))
+    _audit_id(extend)
+    extend.add_argument("--with", dest="modules", action="append", required=True, metavar="CATALOGUE_ID",
+                        help=_("catalogue id, e.g. rechtskataster-2026; repeat for more"))
+    _json_flag(extend)
+    confirm = _action(audit_sub, "confirm", _("confirm carried-over answers as they are"))
+    _audit_id(confirm)
+    confirm.add_argument("items", nargs="*", metavar="ITEM_KEY", help=_("item keys or references"))
+    confirm.add_argument("--all", action="store_true", help=_("confirm every carried-over answer"))
+    _json_flag(confirm)
     show = _action(audit_sub, "show", _("show an audit with every answer, note and finding"))
     _audit_id(show)
     _json_flag(show)
@@ -198,10 +213,34 @@ def build_parser() -> argparse.ArgumentParser:
     cat_check = _action(cat_sub, "check", _("validate catalogue files (default: all shipped ones)"))
     cat_check.add_argument("files", nargs="*", metavar="FILE", help=_("catalogue file (YAML)"))
     _json_flag(cat_check)
+    cat_import = _action(cat_sub, "import", _("import your own catalogue from a spreadsheet (CSV, XLSX) or YAML"))
+    cat_import.add_argument("file", metavar="FILE", help=_("CSV, XLSX or YAML file"))
+    cat_import.add_argument("--id", dest="catalogue_id", metavar="ID", help=_("catalogue id (default: from the file name)"))
+    cat_import.add_argument("--title", metavar="TEXT", help=_("title (default: from the file name)"))
+    cat_import.add_argument("--edition", metavar="TEXT", help=_("edition (default: this year)"))
+    cat_import.add_argument("--scale", metavar="NAME",
+                            help=_("answer scale of a spreadsheet: standard (default) or fulfilment"))
+    cat_import.add_argument("--publish", action="store_true",
+                            help=_("publish the catalogue: it can then no longer be changed, only replaced by a new edition"))
+    _json_flag(cat_import)
+
+    gap = command("gap", _("what is missing to reach another scheme, from an audit's answers"))
+    _audit_id(gap)
+    gap.add_argument("--to", required=True, metavar="CATALOGUE_ID", help=_("the scheme to reach, e.g. emas-2009"))
+    gap.add_argument("--all", action="store_true", help=_("list covered items too"))
+    _json_flag(gap)
+    compare = command("compare", _("compare two audits item by item (recertification)"))
+    compare.add_argument("audit_a", metavar="AUDIT_A", help=_("audit id (or its first characters)"))
+    compare.add_argument("audit_b", metavar="AUDIT_B", help=_("audit id (or its first characters)"))
+    compare.add_argument("--all", action="store_true", help=_("list unchanged items too"))
+    _json_flag(compare)
+    award = command("award", _("check an audit against its scheme's award rules (ÖKOPROFIT)"))
+    _audit_id(award)
+    _json_flag(award)
 
     shot = command("screenshot", _("render the main window to a PNG image (offscreen)"))
     shot.add_argument("--audit", metavar="AUDIT_ID", help=_("show this audit"))
-    shot.add_argument("--view", default=None, metavar="NAME", help=_("overview, plan, checklist (default), findings, actions or self_assessment"))
+    shot.add_argument("--view", default=None, metavar="NAME", help=_("overview, plan, checklist (default), findings, actions, self_assessment, gap or compare"))
     shot.add_argument("--size", default="1280x800", metavar="WxH", help=_("window size (default 1280x800)"))
     shot.add_argument("-o", "--output", required=True, metavar="FILE.png", help=_("where to write the PNG"))
 

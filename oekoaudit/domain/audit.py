@@ -96,6 +96,10 @@ class Audit:
     location: str = ""
     team: tuple[TeamMember, ...] = ()
     people_met: tuple[Participant, ...] = ()
+    #: the earlier audit whose answers and findings this one took over (to be confirmed)
+    carried_from_audit_id: str | None = None
+    #: catalogues added to the audit's own (the legal register), by id
+    modules: tuple[str, ...] = ()
 
     @property
     def read_only(self) -> bool:

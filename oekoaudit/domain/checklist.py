@@ -120,6 +120,10 @@ class Item:
     mandatory: bool = True
     #: the item in plain words for the self-assessment; required when the catalogue offers it
     plain: PlainText | None = None
+    #: the question that decides whether the obligation applies at all (legal register)
+    applicability: Text | None = None
+    #: legal sources as cited ("GewAbfV §§ 3–4")
+    legal_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,61 @@ class Section:
                 yield from child.sections()
 
 
+class Relation(StrEnum):
+    """How an item of one catalogue relates to an item of another."""
+
+    #: both ask for the same
+    EQUAL = "equal"
+    #: this item asks for part of what the other asks
+    SUBSET = "subset"
+    #: this item asks for everything the other asks, and more
+    SUPERSET = "superset"
+    #: the two overlap in part
+    INTERSECT = "intersect"
+
+    def inverse(self) -> Relation:
+        return {Relation.SUBSET: Relation.SUPERSET, Relation.SUPERSET: Relation.SUBSET}.get(self, self)
+
+    def then(self, other: Relation) -> Relation:
+        """The relation of a chain: this one, then ``other`` (A→B, B→C gives A→C)."""
+        if self is Relation.EQUAL:
+            return other
+        if other is Relation.EQUAL:
+            return self
+        if self is other and self in (Relation.SUBSET, Relation.SUPERSET):
+            return self
+        return Relation.INTERSECT
+
+    @property
+    def carries_answer(self) -> bool:
+        """Whether an answer to this item tells the answer to the other item (to be confirmed)."""
+        return self in (Relation.EQUAL, Relation.SUPERSET)
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """One line of a cross-walk: item ``key`` of this catalogue relates to ``to`` of ``target``."""
+
+    target: str
+    key: str
+    to: str
+    relation: Relation
+
+
+@dataclass(frozen=True, slots=True)
+class AwardRules:
+    """What a scheme that grants an award (ÖKOPROFIT) asks for; configurable per edition."""
+
+    #: the "Muss-Kriterien": each must be answered conform (or be not applicable)
+    must_items: tuple[str, ...] = ()
+    #: share of the applicable items that must be answered conform (0–1), if any
+    min_fulfilled_share: float | None = None
+    #: at least this many measures of the organisation done / planned or in progress
+    measures_implemented: int | None = None
+    measures_planned: int | None = None
+    note: Text | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Checklist:
     id: str
@@ -162,6 +221,10 @@ class Checklist:
     modes: tuple[str, ...] = (CatalogueMode.AUDIT.value,)
     #: SHA-256 of the normalised content; identifies the exact text an audit was run against.
     fingerprint: str = ""
+    #: relations of this catalogue's items to other catalogues (not part of the snapshot)
+    mappings: tuple[Mapping, ...] = field(default=(), compare=False)
+    #: award rules, for schemes that grant one
+    award: AwardRules | None = None
     _item_index: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
 
     @property

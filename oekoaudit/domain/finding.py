@@ -57,6 +57,8 @@ class Finding:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     revision: int = 1
+    #: the finding of an earlier audit this one continues (carried over with its open action)
+    carried_from_finding_id: str | None = None
 
     @property
     def needs_action(self) -> bool:

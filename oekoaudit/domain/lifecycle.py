@@ -24,6 +24,7 @@ class ProblemKind(StrEnum):
     ITEM_OPEN = "item_open"  # a mandatory item has not been assessed
     MAJOR_WITHOUT_FINDING = "major_without_finding"  # a major nonconformity has no finding
     FINDING_INCOMPLETE = "finding_incomplete"  # a nonconformity finding lacks its statement
+    CARRIED_UNCONFIRMED = "carried_unconfirmed"  # an answer carried over from an earlier audit, not confirmed
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +48,13 @@ def close_problems(detail: AuditDetail) -> list[CloseProblem]:
             problems.append(CloseProblem(ProblemKind.FIELD_EMPTY, name))
     for item in detail.checklist.items():
         answer = detail.answers.get(item.key)
-        rating = answer.rating if answer else Rating.OPEN
-        if item.mandatory and rating is Rating.OPEN:
+        if answer is not None and answer.carried_over:
+            problems.append(CloseProblem(ProblemKind.CARRIED_UNCONFIRMED, item.key))
+        elif item.mandatory and (answer is None or answer.rating is Rating.OPEN):
             problems.append(CloseProblem(ProblemKind.ITEM_OPEN, item.key))
     with_major = {f.item_key for f in detail.findings if f.finding_class is FindingClass.MAJOR_NC}
     for key, answer in detail.answers.items():
-        if answer.rating is Rating.MAJOR_NC and key not in with_major:
+        if answer.rating is Rating.MAJOR_NC and not answer.carried_over and key not in with_major:
             problems.append(CloseProblem(ProblemKind.MAJOR_WITHOUT_FINDING, key))
     for finding in detail.findings:
         if finding.finding_class in NONCONFORMITIES and not finding.statement.strip():

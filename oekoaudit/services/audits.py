@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from oekoaudit.catalogue.loader import with_module
 from oekoaudit.domain.audit import (
     Audit,
     AuditDetail,
@@ -27,6 +28,7 @@ from oekoaudit.domain.changes import Changes
 from oekoaudit.domain.checklist import AnswerOption, Checklist, Item
 from oekoaudit.domain.finding import NONCONFORMITIES, ActionStatus, Finding, FindingClass, OpenAction
 from oekoaudit.domain.lifecycle import TRANSITIONS, CloseProblem, ProblemKind, close_problems
+from oekoaudit.domain.reuse import assessed_rating
 from oekoaudit.domain.scoring import audit_progress
 from oekoaudit.errors import (
     N_,
@@ -39,6 +41,7 @@ from oekoaudit.errors import (
 from oekoaudit.i18n import _
 from oekoaudit.services import labels
 from oekoaudit.services.catalogue import CatalogueService
+from oekoaudit.services.reuse import Mappings, carry_over
 from oekoaudit.storage.repositories import Repository
 from oekoaudit.storage.store import Store
 
@@ -144,9 +147,10 @@ class OrganisationService(_StoreService):
 
 
 class AuditService(_StoreService):
-    def __init__(self, store: Store, catalogues: CatalogueService) -> None:
+    def __init__(self, store: Store, catalogues: CatalogueService, mappings: Mappings | None = None) -> None:
         super().__init__(store)
         self._catalogues = catalogues
+        self._mappings = mappings or Mappings(catalogues)
 
     def _checklist(self, repo: Repository, fingerprint: str) -> Checklist:
         cached = self._catalogues.cached_snapshot(fingerprint)
@@ -211,7 +215,7 @@ class AuditService(_StoreService):
         audit, fingerprint = found
         checklist = self._checklist(repo, fingerprint)
         answers = repo.answers(audit_id, checklist.scale)
-        ratings = {key: a.rating for key, a in answers.items()}
+        ratings = {key: assessed_rating(a) for key, a in answers.items()}
         return AuditDetail(audit=_with_titles(audit, checklist), checklist=checklist, answers=answers,
                            findings=tuple(repo.findings(audit_id)), progress=audit_progress(checklist, ratings),
                            signatures=tuple(repo.signatures(audit_id)))
@@ -227,15 +231,33 @@ class AuditService(_StoreService):
 
     def create(self, organisation_id: str, catalogue: str, kind: AuditKind | str = AuditKind.INTERNAL,
                title: str = "", site_id: str | None = None, lead_auditor: str = "",
-               start_date: date | None = None, scope: str = "", objectives: str = "") -> Audit:
+               start_date: date | None = None, scope: str = "", objectives: str = "",
+               carry_from: str | None = None, modules: Sequence[str] = ()) -> Audit:
+        """A new audit; ``carry_from`` (an earlier audit of the same organisation) hands over its
+        answers, notes, evidence links and open findings through the catalogue mappings, each
+        answer marked as carried over until it is confirmed. ``modules`` are catalogues added to
+        the checklist (the legal register)."""
         checklist = self._catalogues.get(catalogue)
+        module_ids: list[str] = []
+        for ref in modules:
+            module = self._catalogues.get(ref)
+            if module.id in module_ids or module.id == checklist.id:
+                continue
+            checklist = with_module(checklist, module)
+            module_ids.append(module.id)
         kind = parse_kind(kind)
         snapshot = CatalogueService.snapshot_json(checklist)
+        source_id = self.resolve(carry_from) if carry_from else None
         with self._store.write() as s:
             repo = self._repo(s)
             organisation = repo.organisation(organisation_id)
             if organisation is None:
                 raise NotFoundError(N_("There is no organisation {id}."), id=organisation_id)
+            source = self._detail(repo, source_id, carry_from or "") if source_id else None
+            if source is not None and source.audit.organisation_id != organisation_id:
+                raise UserInputError(N_("The audit {ref} belongs to {organisation}; answers are only carried over "
+                                        "between audits of the same organisation."),
+                                     ref=carry_from, organisation=source.audit.organisation_name)
             sites = repo.sites(organisation_id)
             if site_id is None:
                 site = sites[0] if sites else repo.add_site(organisation_id, _(DEFAULT_SITE_NAME))
@@ -249,9 +271,47 @@ class AuditService(_StoreService):
                 site.id, checklist.id, checklist.edition, checklist.fingerprint,
                 title=" ".join(title.split())[:300], kind=kind.value, status=AuditStatus.IN_PROGRESS.value,
                 start_date=start_date or date.today(), lead_auditor=lead_auditor, scope=scope,
-                objectives=objectives,
+                objectives=objectives, modules=module_ids,
+                carried_from_audit_id=source.audit.id if source is not None else None,
             )
+            if source is not None:
+                links = self._mappings.links(source.audit.catalogue_id, source.audit.modules, checklist.id,
+                                             tuple(module_ids))
+                carry_over(repo, source, audit_id, checklist, links, source.checklist.id)
         return self.get(audit_id)
+
+    def add_module(self, audit_ref: str, catalogue: str) -> Changes:
+        """Add a catalogue's items to the audit's checklist (the legal register); answers stay."""
+        audit_id = self.resolve(audit_ref)
+        module = self._catalogues.get(catalogue)
+        with self._store.write() as s:
+            repo = self._repo(s)
+            audit, checklist = self._writable(repo, audit_id)
+            if module.id in audit.modules or module.id == audit.catalogue_id:
+                raise UserInputError(N_("The audit already contains the catalogue {id}."), id=module.id)
+            combined = with_module(checklist, module)
+            repo.keep_snapshot(combined.fingerprint, combined.id, combined.edition,
+                               CatalogueService.snapshot_json(combined))
+            repo.update_audit(audit_id, catalogue_fingerprint=combined.fingerprint,
+                              modules=[*audit.modules, module.id])
+        return Changes(audits=True, answers=True, audit_id=audit_id)
+
+    def confirm(self, audit_ref: str, item_keys: Sequence[str], confirmed: bool = True) -> Changes:
+        """Confirm carried-over answers as they are (changing the answer confirms it too);
+        ``confirmed=False`` marks them as carried over again (undo of a confirmation)."""
+        audit_id = self.resolve(audit_ref)
+        with self._store.write() as s:
+            repo = self._repo(s)
+            _audit, checklist = self._writable(repo, audit_id)
+            keys = []
+            for ref in item_keys:
+                item = find_item(checklist, ref)
+                if item is None:
+                    raise NotFoundError(N_("The checklist {catalogue} has no item {key}."),
+                                        catalogue=checklist.id, key=ref)
+                keys.append(item.key)
+            changed = repo.set_carried_over(audit_id, keys, not confirmed)
+        return Changes(answers=bool(changed), audit_id=audit_id, item_keys=tuple(changed))
 
     def _writable(self, repo: Repository, audit_id: str) -> tuple[Audit, Checklist]:
         found = repo.audit(audit_id)
@@ -393,9 +453,10 @@ class AuditService(_StoreService):
             audits = {a.id: a for a, _fp in repo.audits()
                       if organisation_id is None or a.organisation_id == organisation_id}
             findings = repo.open_findings(list(audits))
+            superseded = repo.superseded_finding_ids()
         actions = []
         for finding in findings:
-            if not finding.is_open:
+            if not finding.is_open or finding.id in superseded:
                 continue
             audit = audits[finding.audit_id]
             actions.append(OpenAction(finding=finding, audit_id=audit.id, audit_title=audit.title,
@@ -514,6 +575,8 @@ def describe_close_problems(problems: list[CloseProblem], limit: int = 8) -> str
         parts.append(_("empty: {fields}").format(fields=", ".join(_(_FIELD_LABELS.get(f, f)) for f in fields)))
     if items := keys(ProblemKind.ITEM_OPEN):
         parts.append(_("not assessed: {items}").format(items=shortened(items)))
+    if carried := keys(ProblemKind.CARRIED_UNCONFIRMED):
+        parts.append(_("carried over, not yet confirmed: {items}").format(items=shortened(carried)))
     if majors := keys(ProblemKind.MAJOR_WITHOUT_FINDING):
         parts.append(_("major nonconformity without a finding: {items}").format(items=shortened(majors)))
     if incomplete := keys(ProblemKind.FINDING_INCOMPLETE):

@@ -9,6 +9,7 @@ from oekoaudit import paths
 from oekoaudit.services.audits import AuditService, OrganisationService
 from oekoaudit.services.catalogue import CatalogueService
 from oekoaudit.services.measures import MeasureService
+from oekoaudit.services.reuse import Mappings, ReuseService
 from oekoaudit.storage.backup import list_backups
 from oekoaudit.storage.store import Store
 
@@ -31,6 +32,7 @@ class Services:
     organisations: OrganisationService
     audits: AuditService
     measures: MeasureService
+    reuse: ReuseService
     _store: Store = field(repr=False)
 
     def info(self) -> StoreInfo:
@@ -59,12 +61,16 @@ def open_services(data_dir: Path | str | None = None, catalogue_folders: tuple[P
     """Open (create, migrate) the data folder and build the services; raises StoreError."""
     folder = paths.resolve_data_dir(data_dir)
     store = Store.open(folder)
-    catalogues = CatalogueService(catalogue_folders)
+    catalogues = CatalogueService(catalogue_folders, user_dir=paths.user_catalogues_dir(folder))
+    mappings = Mappings(catalogues)
+    audits = AuditService(store, catalogues, mappings)
+    measures = MeasureService(store)
     return Services(
         data_dir=folder,
         catalogues=catalogues,
         organisations=OrganisationService(store),
-        audits=AuditService(store, catalogues),
-        measures=MeasureService(store),
+        audits=audits,
+        measures=measures,
+        reuse=ReuseService(audits, catalogues, mappings, measures),
         _store=store,
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from oekoaudit.domain.audit import AuditKind, AuditStatus, TeamRole
-from oekoaudit.domain.checklist import DocumentedInformation
+from oekoaudit.domain.award import AwardRule
+from oekoaudit.domain.checklist import DocumentedInformation, Relation
 from oekoaudit.domain.finding import ActionStatus, FindingClass
+from oekoaudit.domain.reuse import ChangeKind, GapStatus
 from oekoaudit.domain.scoring import Verdict
 from oekoaudit.i18n import N_, _
 
@@ -55,6 +57,35 @@ _DOCINFO = {
     DocumentedInformation.RETAIN: N_("documented information to retain (record)"),
     DocumentedInformation.MAINTAIN_AND_RETAIN: N_("documented information to maintain and retain"),
 }
+_RELATION = {
+    Relation.EQUAL: N_("same requirement"),
+    Relation.SUPERSET: N_("covers more"),
+    Relation.SUBSET: N_("covers part"),
+    Relation.INTERSECT: N_("overlaps"),
+}
+_GAP = {
+    GapStatus.COVERED: N_("covered"),
+    GapStatus.PARTLY: N_("partly covered"),
+    GapStatus.NONCONFORM: N_("nonconformity to close"),
+    GapStatus.NOT_ASSESSED: N_("related, not assessed"),
+    GapStatus.MISSING: N_("missing"),
+}
+_CHANGE = {
+    ChangeKind.IMPROVED: N_("improved"),
+    ChangeKind.WORSENED: N_("worsened"),
+    ChangeKind.NEW_NC: N_("new nonconformity"),
+    ChangeKind.CLOSED: N_("nonconformity closed"),
+    ChangeKind.UNCHANGED: N_("unchanged"),
+    ChangeKind.NOT_ASSESSED: N_("not assessed in one of the two"),
+    ChangeKind.NEW_ITEM: N_("new requirement"),
+    ChangeKind.DROPPED: N_("no longer asked"),
+}
+_AWARD = {
+    AwardRule.MUST_ITEM: N_("must criterion {key} fulfilled"),
+    AwardRule.FULFILLED_SHARE: N_("applicable criteria fulfilled: at least {required} %, now {actual} %"),
+    AwardRule.MEASURES_IMPLEMENTED: N_("at least {required} measures implemented (now {actual})"),
+    AwardRule.MEASURES_PLANNED: N_("at least {required} measures planned (now {actual})"),
+}
 
 
 def kind(value: AuditKind) -> str:
@@ -83,3 +114,22 @@ def action_status(value: ActionStatus) -> str:
 
 def documented_information(value: DocumentedInformation) -> str:
     return _(_DOCINFO[value])
+
+
+def relation(value: Relation) -> str:
+    return _(_RELATION[value])
+
+
+def gap_status(value: GapStatus) -> str:
+    return _(_GAP[value])
+
+
+def change(value: ChangeKind) -> str:
+    return _(_CHANGE[value])
+
+
+def award_check(rule: AwardRule, key: str | None, required: float, actual: float) -> str:
+    """One award rule with its numbers, e.g. "at least 2 measures implemented (now 1)"."""
+    if rule is AwardRule.FULFILLED_SHARE:
+        required, actual = round(100 * required), round(100 * actual)
+    return _(_AWARD[rule]).format(key=key or "", required=int(required), actual=int(actual))

@@ -109,6 +109,9 @@ class AuditRecord(SyncMixin, Base):
     objectives: Mapped[str] = mapped_column(Text, default="")
     criteria: Mapped[str] = mapped_column(Text, default="")
     location: Mapped[str] = mapped_column(Text, default="")
+    # revision 0004: the audit its answers were carried over from; catalogues added to it
+    carried_from_audit_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    modules: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class AnswerRecord(SyncMixin, Base):
@@ -138,6 +141,8 @@ class FindingRecord(SyncMixin, Base):
     verified_on: Mapped[date | None] = mapped_column(default=None)
     verified_by: Mapped[str] = mapped_column(String(200), default="")
     verification_result: Mapped[str] = mapped_column(Text, default="")
+    # revision 0004: the finding of an earlier audit this one continues
+    carried_from_finding_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
 
 
 class ChangeLogRecord(Base):

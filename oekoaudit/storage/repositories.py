@@ -36,6 +36,8 @@ from oekoaudit.storage.orm import (
     AuditRecord,
     CatalogueSnapshotRecord,
     ChangeLogRecord,
+    EvidenceLinkRecord,
+    EvidenceRecord,
     FindingRecord,
     MeasureRecord,
     OrganisationRecord,
@@ -187,6 +189,8 @@ class Repository:
             team=tuple(_team_member(m) for m in a.team or () if isinstance(m, dict) and m.get("name")),
             people_met=tuple(Participant(str(p.get("name", "")), str(p.get("function", "")))
                              for p in a.people_met or () if isinstance(p, dict) and p.get("name")),
+            carried_from_audit_id=a.carried_from_audit_id,
+            modules=tuple(str(m) for m in a.modules or ()),
         )
 
     def audits(self, titles: dict[str, tuple[str, str]] | None = None) -> list[tuple[Audit, str]]:
@@ -233,7 +237,7 @@ class Repository:
         """Per audit: how many answers have each result (for lists)."""
         rows = self.session.execute(
             select(AnswerRecord.audit_id, AnswerRecord.result, func.count())
-            .where(AnswerRecord.deleted_at.is_(None))
+            .where(AnswerRecord.deleted_at.is_(None), AnswerRecord.carried_over.is_(False))
             .group_by(AnswerRecord.audit_id, AnswerRecord.result)
         ).all()
         counts: dict[str, dict[str, int]] = defaultdict(dict)
@@ -261,6 +265,59 @@ class Repository:
             values["deleted_at"] = None
         return self._change(record, "answer", **values)
 
+    def carry_answer(self, audit_id: str, item_key: str, result: str, note: str) -> str:
+        """An answer taken over from an earlier audit, marked as such until it is confirmed."""
+        record = AnswerRecord(audit_id=audit_id, item_key=item_key, result=result, note=note, carried_over=True)
+        self._add(record, "answer")
+        return record.id
+
+    def answer_ids(self, audit_id: str) -> dict[str, str]:
+        rows = self.session.execute(select(AnswerRecord.item_key, AnswerRecord.id).where(
+            AnswerRecord.audit_id == audit_id, AnswerRecord.deleted_at.is_(None))).all()
+        return {key: record_id for key, record_id in rows}
+
+    def set_carried_over(self, audit_id: str, item_keys: list[str], carried: bool) -> list[str]:
+        """Confirm carried-over answers (``carried=False``, the result stays) or mark them again (undo);
+        returns the keys that changed."""
+        rows = self.session.scalars(select(AnswerRecord).where(
+            AnswerRecord.audit_id == audit_id, AnswerRecord.item_key.in_(item_keys),
+            AnswerRecord.deleted_at.is_(None)))
+        changed = []
+        for record in rows:
+            if self._change(record, "answer", carried_over=carried):
+                changed.append(record.item_key)
+        return changed
+
+    # ---- evidence links (kept when answers and findings are carried over) ----------------
+
+    def evidence_links(self, target_kind: str, target_ids: list[str]) -> dict[str, list[str]]:
+        if not target_ids:
+            return {}
+        rows = self.session.execute(
+            select(EvidenceLinkRecord.target_id, EvidenceLinkRecord.evidence_id)
+            .join(EvidenceRecord, EvidenceRecord.id == EvidenceLinkRecord.evidence_id)
+            .where(EvidenceLinkRecord.target_kind == target_kind, EvidenceLinkRecord.target_id.in_(target_ids),
+                   EvidenceLinkRecord.deleted_at.is_(None), EvidenceRecord.deleted_at.is_(None))
+            .order_by(EvidenceLinkRecord.position)).all()
+        links: dict[str, list[str]] = defaultdict(list)
+        for target_id, evidence_id in rows:
+            links[target_id].append(evidence_id)
+        return dict(links)
+
+    def copy_evidence(self, evidence_id: str, audit_id: str) -> str:
+        """The same photo or document (same blob) as evidence of another audit."""
+        old = self.session.get(EvidenceRecord, evidence_id)
+        assert old is not None
+        record = EvidenceRecord(audit_id=audit_id, sha256=old.sha256, media_type=old.media_type,
+                                original_name=old.original_name, size=old.size, captured_at=old.captured_at,
+                                caption=old.caption, annotations=list(old.annotations or []))
+        self._add(record, "evidence")
+        return record.id
+
+    def link_evidence(self, evidence_id: str, target_kind: str, target_id: str, position: int = 0) -> None:
+        self._add(EvidenceLinkRecord(evidence_id=evidence_id, target_kind=target_kind, target_id=target_id,
+                                     position=position), "evidence_link")
+
     # ---- findings ---------------------------------------------------------------------
 
     @staticmethod
@@ -272,6 +329,7 @@ class Repository:
             owner=r.owner, due_date=r.due_date, status=ActionStatus(r.status), verified_on=r.verified_on,
             verified_by=r.verified_by, verification_result=r.verification_result,
             created_at=r.created_at, updated_at=r.updated_at, revision=r.revision,
+            carried_from_finding_id=r.carried_from_finding_id,
         )
 
     def add_finding(self, audit_id: str, **fields: Any) -> Finding:
@@ -310,6 +368,11 @@ class Repository:
                                                                 FindingRecord.deleted_at.is_(None),
                                                                 FindingRecord.status != ActionStatus.VERIFIED.value))
         return [self._finding(r) for r in rows]
+
+    def superseded_finding_ids(self) -> set[str]:
+        """Findings continued by a finding of a later audit (their action is followed up there)."""
+        return set(self.session.scalars(select(FindingRecord.carried_from_finding_id).where(
+            FindingRecord.carried_from_finding_id.is_not(None), FindingRecord.deleted_at.is_(None))))
 
     def findings(self, audit_id: str) -> list[Finding]:
         rows = self.session.scalars(select(FindingRecord).where(FindingRecord.audit_id == audit_id,

@@ -6,6 +6,7 @@ import sys
 import traceback
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -97,6 +98,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_new_audit)
         file_menu.addSeparator()
         file_menu.addMenu(self.recent.menu)
+        self.action_import_catalogue = QAction(_("&Import catalogue…"), self)
+        self.action_import_catalogue.setObjectName("action_import_catalogue")
+        self.action_import_catalogue.setStatusTip(_("Your own checklist from a spreadsheet (CSV, XLSX) or a YAML file"))
+        self.action_import_catalogue.triggered.connect(lambda _checked=False: self.import_catalogue())
+        file_menu.addAction(self.action_import_catalogue)
         self.action_settings = QAction(_("&Settings…"), self)
         self.action_settings.setObjectName("action_settings")
         self.action_settings.setShortcut(QKeySequence("Ctrl+,"))
@@ -117,6 +123,7 @@ class MainWindow(QMainWindow):
 
         self._build_lifecycle_actions(menu_bar)
         self._build_findings_actions(menu_bar)
+        self._build_reuse_actions()
 
         view_menu = menu_bar.addMenu(_("&View"))
         self.action_show_overview = QAction(_("&Overview"), self)
@@ -166,6 +173,86 @@ class MainWindow(QMainWindow):
         self.action_show_findings.triggered.connect(lambda: self.workspace.show_view("findings"))
         self.action_show_actions.triggered.connect(lambda: self.workspace.show_view("actions"))
 
+    def _build_reuse_actions(self) -> None:
+        """What is already known: the legal register, the gap to another scheme, the last audit."""
+        self.audit_menu.addSeparator()
+        self.action_add_legal_register = QAction(_("Add the &legal register"), self)
+        self.action_add_legal_register.setObjectName("action_add_legal_register")
+        self.action_add_legal_register.setStatusTip(_("Add the common environmental legal obligations to this "
+                                                      "audit's checklist, each with its applicability question"))
+        self.action_show_gap = QAction(_("&Gap analysis"), self)
+        self.action_show_compare = QAction(_("Co&mparison with an earlier audit"), self)
+        self.audit_menu.addAction(self.action_add_legal_register)
+        self.audit_menu.addAction(self.action_show_gap)
+        self.audit_menu.addAction(self.action_show_compare)
+        self.action_add_legal_register.triggered.connect(lambda _checked=False: self.add_legal_register())
+        self.action_show_gap.triggered.connect(lambda: self.workspace.show_view("gap"))
+        self.action_show_compare.triggered.connect(lambda: self.workspace.show_view("compare"))
+        self._on_workspace_detail_shown(self.workspace.detail)
+
+    def _legal_register_id(self) -> str | None:
+        registers = [c for c in self.services.catalogues.list() if c.scheme == "rechtskataster"]
+        return max(registers, key=lambda c: c.edition).id if registers else None
+
+    def add_legal_register(self) -> None:
+        """Add the legal register to the open audit (its answers stay as they are)."""
+        detail = self.workspace.detail
+        if detail is None:
+            self.statusBar().showMessage(_("Open an audit first."), 6000)
+            return
+        register = self._legal_register_id()
+        if register is None:
+            prompts.information(self, _("No legal register catalogue is installed."))
+            return
+        if register in detail.audit.modules or register == detail.audit.catalogue_id:
+            self.statusBar().showMessage(_("The legal register is already part of this audit."), 6000)
+            return
+        self.workspace.commit_edits()
+        audit_id = detail.audit.id
+        audits = self.services.audits
+
+        def done(changes: Any) -> None:
+            emit(self.notifier.changed, changes)
+            self.workspace.reload()
+            self.statusBar().showMessage(_("The legal register was added at the end of the checklist."), 8000)
+
+        def failed(exc: BaseException) -> None:
+            prompts.error(self, prompts.error_text(exc))
+
+        self.worker.submit(lambda: audits.add_module(audit_id, register), done, failed)
+
+    def import_catalogue(self, path: str | None = None) -> None:
+        """Import a checklist of one's own (CSV, XLSX, YAML) on the worker; every problem is listed."""
+        if path is None:
+            path = prompts.open_file(self, _("Import catalogue"),
+                                     _("Catalogues (*.csv *.xlsx *.yaml *.yml *.tsv *.txt);;All files (*)"))
+            if path is None:
+                return
+        catalogues = self.services.catalogues
+        self.statusBar().showMessage(_("Importing {file} …").format(file=Path(path).name))
+
+        def done(result: Any) -> None:
+            c = result.checklist
+            items = sum(1 for _ in c.items())
+            text = {
+                "created": _("Catalogue imported: {title} ({n} items). It is now offered for new audits."),
+                "replaced": _("Catalogue replaced: {title} ({n} items). Audits keep the text they were started with."),
+                "unchanged": _("The catalogue {title} is already there, unchanged."),
+            }[result.outcome].format(title=c.title.get(i18n.get_language()), n=items)
+            self.statusBar().showMessage(text, 10000)
+            prompts.information(self, text)
+
+        def failed(exc: BaseException) -> None:
+            problems = list(getattr(exc, "problems", ()))
+            lines = [prompts.error_text(exc)]
+            lines += ["• " + i18n.describe(p) for p in problems[:25]]
+            if len(problems) > 25:
+                lines.append(_("… and {n} more").format(n=len(problems) - 25))
+            self.statusBar().clearMessage()
+            prompts.error(self, "\n".join(lines))
+
+        self.worker.submit(lambda: catalogues.import_result(path), done, failed)
+
     def _on_action_new_finding_triggered(self) -> None:
         if self.workspace.audit_id is None:
             self.statusBar().showMessage(_("Open an audit first."), 6000)
@@ -198,6 +285,10 @@ class MainWindow(QMainWindow):
         """Enable the lifecycle moves the open audit's status allows."""
         allowed = allowed_actions(detail.audit.status if detail is not None else None)
         self.action_show_plan.setEnabled(detail is not None)
+        if hasattr(self, "action_add_legal_register"):
+            self.action_add_legal_register.setEnabled(detail is not None and not detail.audit.read_only)
+            self.action_show_gap.setEnabled(detail is not None)
+            self.action_show_compare.setEnabled(detail is not None)
         for name, action in self.lifecycle_actions.items():
             action.setEnabled(name in allowed)
 

@@ -43,6 +43,10 @@ _VERDICT_RATING: dict[Verdict, Rating] = {
 MUTED_TEXT = "#5f6368"
 ACCENT = "#2e6b4f"  # oekoaudit green, for headings and the progress bar
 ERROR_TEXT = "#b71c1c"
+#: an answer carried over from an earlier audit, not yet confirmed (amber: look at it again)
+CARRIED_TEXT = "#8a5a00"
+CARRIED_BACKGROUND = "#fff8e1"
+CARRIED_BORDER = "#f0c36d"
 
 
 def rating_colour(rating: Rating | None) -> QColor | None:

@@ -172,6 +172,12 @@ def push_answer(undo: UndoManager, audits: AuditService, audit_id: str, key: str
               lambda: audits.answer(audit_id, key, old, None), **hooks)
 
 
+def push_confirm(undo: UndoManager, audits: AuditService, audit_id: str, key: str, text: str, **hooks: Any) -> None:
+    """Confirm a carried-over answer as it is; undo marks it as carried over again."""
+    undo.push(audit_id, text, lambda: audits.confirm(audit_id, [key]),
+              lambda: audits.confirm(audit_id, [key], confirmed=False), **hooks)
+
+
 def push_note(undo: UndoManager, audits: AuditService, audit_id: str, key: str, new: str, old: str, text: str,
               session: Any = None, **hooks: Any) -> None:
     """Change an item's note; consecutive changes of one item (in one editing ``session``) are one step."""

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from oekoaudit import i18n
 from oekoaudit.domain.audit import AuditKind
@@ -90,6 +90,30 @@ class NewAuditDialog(FormDialog):
         self.form.addRow(_("Lead auditor"), self.lead_edit)
         self.form.addRow(_("Start date"), self.date_edit)
 
+        # what is already known: an earlier audit of the organisation, and the legal register
+        self.carry_combo = QComboBox(self)
+        self.carry_combo.setObjectName("carry_combo")
+        self.carry_hint = QLabel(_("Answers, notes, evidence and open findings come over through the mappings "
+                                   "between the catalogues. Each carried-over answer stays marked until you "
+                                   "confirm or change it."), self)
+        self.carry_hint.setObjectName("carry_hint")
+        self.carry_hint.setWordWrap(True)
+        self.carry_hint.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        carry_box = QWidget(self)
+        carry_layout = QVBoxLayout(carry_box)
+        carry_layout.setContentsMargins(0, 0, 0, 0)
+        carry_layout.setSpacing(3)
+        carry_layout.addWidget(self.carry_combo)
+        carry_layout.addWidget(self.carry_hint)
+        self.form.addRow(_("Carry over from"), carry_box)
+        self._legal = max((info for info in catalogues if info.scheme == "rechtskataster"),
+                          key=lambda info: info.edition, default=None)
+        self.legal_check = QCheckBox(_("Add the legal register (legal compliance check)"), self)
+        self.legal_check.setObjectName("legal_check")
+        if self._legal is not None:
+            self.legal_check.setToolTip(self._legal.title.get(lang))
+        self.form.addRow("", self.legal_check)
+
         self.organisation_combo.currentIndexChanged.connect(self._on_organisation_combo_current_index_changed)
         self.catalogue_combo.currentIndexChanged.connect(self._on_catalogue_combo_current_index_changed)
         self._fill_kinds()
@@ -98,13 +122,41 @@ class NewAuditDialog(FormDialog):
             if index >= 0:
                 self.organisation_combo.setCurrentIndex(index)
         self._fill_sites(site_id)
+        self._fill_carry()
+        self._on_catalogue_combo_current_index_changed(self.catalogue_combo.currentIndex())
         self.title_edit.setFocus()
 
     def _on_organisation_combo_current_index_changed(self, _index: int) -> None:
         self._fill_sites(None)
+        self._fill_carry()
 
     def _on_catalogue_combo_current_index_changed(self, _index: int) -> None:
         self._fill_kinds()
+        self.legal_check.setVisible(self._legal is not None and self.catalogue_combo.currentData() != self._legal.id)
+
+    def _fill_carry(self) -> None:
+        """The organisation's earlier audits, newest first; the newest is proposed."""
+        self.carry_combo.clear()
+        self.carry_combo.addItem(_("nothing (start empty)"), None)
+        organisation_id = self.organisation_combo.currentData()
+        earlier = []
+        if organisation_id is not None:
+            try:
+                earlier = self._services.audits.list(organisation_id)
+            except OekoauditError as exc:
+                self.show_error(describe(exc))
+        earlier.sort(key=lambda s: (s.audit.start_date or s.audit.created_at.date(), s.audit.created_at),
+                     reverse=True)
+        lang = i18n.get_language()
+        for summary in earlier:
+            a = summary.audit
+            when = a.start_date.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d") if a.start_date else ""
+            name = a.title or (a.catalogue_title_de if lang == "de" else a.catalogue_title_en) or a.catalogue_id
+            self.carry_combo.addItem(f"{name} · {when} · {a.catalogue_id}", a.id)
+        if earlier:
+            self.carry_combo.setCurrentIndex(1)
+        self.carry_combo.setEnabled(bool(earlier))
+        self.carry_hint.setVisible(bool(earlier))
 
     def _fill_kinds(self) -> None:
         """Offer the kind "self-assessment" only for catalogues that have it."""
@@ -149,8 +201,11 @@ class NewAuditDialog(FormDialog):
         lead = self.lead_edit.text().strip()
         qdate = self.date_edit.date()
         start = date(qdate.year(), qdate.month(), qdate.day())
+        carry_from = self.carry_combo.currentData()
+        modules = [self._legal.id] if (self._legal is not None and not self.legal_check.isHidden()
+                                       and self.legal_check.isChecked()) else []
         return lambda: audits.create(organisation_id, catalogue, kind=kind, title=title, site_id=site_id,
-                                     lead_auditor=lead, start_date=start)
+                                     lead_auditor=lead, start_date=start, carry_from=carry_from, modules=modules)
 
 
 def _offers_self_assessment(services: Services, info: Any) -> bool:

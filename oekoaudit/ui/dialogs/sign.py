@@ -43,11 +43,12 @@ from oekoaudit.ui.widgets.signature_pad import SignaturePad
 ProblemRole = Qt.ItemDataRole.UserRole + 1
 
 _FIELD_NAMES = {"lead_auditor": N_("lead auditor"), "scope": N_("scope"), "start_date": N_("start date")}
-_KIND_ORDER = (ProblemKind.FIELD_EMPTY, ProblemKind.ITEM_OPEN, ProblemKind.MAJOR_WITHOUT_FINDING,
-               ProblemKind.FINDING_INCOMPLETE)
+_KIND_ORDER = (ProblemKind.FIELD_EMPTY, ProblemKind.ITEM_OPEN, ProblemKind.CARRIED_UNCONFIRMED,
+               ProblemKind.MAJOR_WITHOUT_FINDING, ProblemKind.FINDING_INCOMPLETE)
 _KIND_HEADINGS = {
     ProblemKind.FIELD_EMPTY: N_("Audit plan"),
     ProblemKind.ITEM_OPEN: N_("Items not yet assessed"),
+    ProblemKind.CARRIED_UNCONFIRMED: N_("Carried-over answers not yet confirmed"),
     ProblemKind.MAJOR_WITHOUT_FINDING: N_("Major nonconformities without a finding"),
     ProblemKind.FINDING_INCOMPLETE: N_("Findings without a statement"),
 }

@@ -21,6 +21,7 @@ from oekoaudit import i18n
 from oekoaudit.domain.audit import Answer, AuditDetail
 from oekoaudit.domain.checklist import AnswerOption, Item, Rating, Section
 from oekoaudit.domain.finding import Finding, FindingClass
+from oekoaudit.domain.reuse import assessed_rating
 from oekoaudit.domain.scoring import AuditProgress, Verdict, audit_progress
 from oekoaudit.i18n import N_, _
 from oekoaudit.services import labels
@@ -85,10 +86,13 @@ class ChecklistFilter:
     unanswered: bool = False
     with_findings: bool = False
     mandatory: bool = False
+    #: only answers carried over from an earlier audit and not yet confirmed
+    carried: bool = False
 
     @property
     def active(self) -> bool:
-        return bool(self.terms or self.result or self.unanswered or self.with_findings or self.mandatory)
+        return bool(self.terms or self.result or self.unanswered or self.with_findings or self.mandatory
+                    or self.carried)
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -200,7 +204,8 @@ class ChecklistModel(QAbstractItemModel):
         if new == old and item_key in self._answers:
             return
         self._answers[item_key] = new
-        self._progress = audit_progress(self._detail.checklist, {k: a.rating for k, a in self._answers.items()})
+        self._progress = audit_progress(self._detail.checklist,
+                                        {k: assessed_rating(a) for k, a in self._answers.items()})
         node = self._by_key.get((ITEM, item_key))
         while node is not None and node is not self._root:
             index = self._index_of(node)
@@ -234,8 +239,16 @@ class ChecklistModel(QAbstractItemModel):
         return scale.option(answer.result) if answer else scale.open_option
 
     def is_answered(self, item_key: str) -> bool:
+        """Answered by the auditor: a carried-over answer not yet confirmed does not count."""
+        answer = self._answers.get(item_key)
+        if answer is not None and answer.carried_over:
+            return False
         option = self.option_of(item_key)
         return option is not None and option.rating is not Rating.OPEN
+
+    def is_carried(self, item_key: str) -> bool:
+        answer = self._answers.get(item_key)
+        return answer is not None and answer.carried_over
 
     def next_item(self, key: str) -> str | None:
         try:
@@ -284,6 +297,8 @@ class ChecklistModel(QAbstractItemModel):
         if flt.mandatory and not node.obj.mandatory:
             return False
         if flt.unanswered and self.is_answered(key):
+            return False
+        if flt.carried and not self.is_carried(key):
             return False
         if flt.result:
             option = self.option_of(key)
@@ -433,11 +448,23 @@ class ChecklistModel(QAbstractItemModel):
                 return f"{item.ref}  {item.title.get(lang)}"
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"{item.ref} {item.title.get(lang)}"
+        carried = answer is not None and answer.carried_over
         if column == Column.RESULT:
             if role in (Qt.ItemDataRole.DisplayRole, SortRole):
+                if carried and (rating is Rating.OPEN or option is None):
+                    return _("carried over")
                 return "" if rating is Rating.OPEN or option is None else option.label.get(lang)
+            if role == Qt.ItemDataRole.ToolTipRole and carried:
+                label = option.label.get(lang) if option is not None and rating is not Rating.OPEN else _("note")
+                return _("{answer} – carried over from an earlier audit, needs confirmation").format(answer=label)
             if role == Qt.ItemDataRole.ToolTipRole and option is not None:
                 return option.label.get(lang)
+            if role == Qt.ItemDataRole.FontRole and carried:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            if role == Qt.ItemDataRole.ForegroundRole and carried:
+                return QColor(style.CARRIED_TEXT)
             if role == Qt.ItemDataRole.DecorationRole:
                 return style.rating_icon(None if rating is Rating.OPEN else rating)
             if role == Qt.ItemDataRole.ForegroundRole:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTreeVi
 from oekoaudit import i18n
 from oekoaudit.domain.audit import AuditDetail, AuditStatus
 from oekoaudit.domain.checklist import Item, Section
+from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _
 from oekoaudit.services import Services
 from oekoaudit.ui.models.checklist_model import (
@@ -47,7 +48,7 @@ from oekoaudit.ui.models.checklist_model import (
 )
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
-from oekoaudit.ui.undo import UndoManager, push_answer, push_note
+from oekoaudit.ui.undo import UndoManager, push_answer, push_confirm, push_note
 from oekoaudit.ui.widgets.checklist_filter import ChecklistFilterBar
 from oekoaudit.ui.widgets.item_detail import ItemDetail
 
@@ -76,6 +77,8 @@ class ChecklistView(QWidget):
     def __init__(self, services: Services, worker: DbWorker, notifier: ChangeNotifier,
                  parent: QWidget | None = None, undo: UndoManager | None = None) -> None:
         super().__init__(parent)
+        #: the audit whose answers were carried over into this one (shown on unconfirmed answers)
+        self._carried_from = ""
         self._services = services
         self._worker = worker
         self._notifier = notifier
@@ -152,6 +155,7 @@ class ChecklistView(QWidget):
 
     def _connect_signals(self) -> None:
         self.detail.finding_requested.connect(self.request_finding)
+        self.detail.confirm_requested.connect(self.confirm_current)
         self.detail.set_findings_source(self.model.findings_of)
         self.tree.selectionModel().currentRowChanged.connect(self._on_tree_current_row_changed)
         self.model.modelReset.connect(self._on_model_reset)
@@ -201,6 +205,7 @@ class ChecklistView(QWidget):
         same = detail is not None and detail.audit.id == self.audit_id
         if not same:
             self.commit_note()
+            self._carried_from = self._source_title(detail)
             # another audit: every item again, and the results of its scale to filter by
             self.filter_bar.set_scale(detail.checklist.scale if detail else None)
             self.proxy.set_filter(ChecklistFilter())
@@ -209,6 +214,42 @@ class ChecklistView(QWidget):
             if self._note_dirty and self._note_key:
                 self.model.set_local_answer(self._note_key, note=self.detail.note_edit.toPlainText())
             self._refresh_detail()
+
+    def _source_title(self, detail: AuditDetail | None) -> str:
+        """The name of the audit this one's answers were carried over from (for the "confirm" note)."""
+        source_id = detail.audit.carried_from_audit_id if detail is not None else None
+        if not source_id:
+            return ""
+        try:
+            source = self._services.audits.get(source_id)
+        except OekoauditError:
+            return ""
+        when = source.start_date.strftime("%d.%m.%Y" if i18n.get_language() == "de" else "%Y-%m-%d") \
+            if source.start_date else ""
+        name = source.title or source.catalogue_id
+        return f"{name} ({when})" if when else name
+
+    def confirm_current(self) -> None:
+        """Take the current item's carried-over answer as it is (B)."""
+        key = self.current_item_key()
+        detail = self.model.detail
+        answer = self.model.answer(key) if key else None
+        if key is None or detail is None or answer is None or not answer.carried_over:
+            emit(self.message, _("This answer needs no confirmation."))
+            return
+        if self.read_only:
+            emit(self.message, _("The audit is closed and cannot be changed."))
+            return
+        self.model.set_local_answer(key, result=answer.result)
+        self.detail.set_carried(False)
+        audit_id = detail.audit.id
+        item = self.model.index_of_item(key).data(ObjectRole)
+        push_confirm(self._undo, self._services.audits, audit_id, key,
+                     _("Confirm {ref}").format(ref=item.ref if item else key),
+                     on_replay=lambda _undone: self._show_change(audit_id, key))
+        following = self.next_shown_item(key)
+        if following is not None:
+            self.select_item(following)
 
     def _on_model_reset(self) -> None:
         self._note_key = None
@@ -265,15 +306,18 @@ class ChecklistView(QWidget):
         if isinstance(obj, Item):
             answer = self.model.answer(obj.key)
             option = self.model.option_of(obj.key)
+            carried = answer is not None and answer.carried_over
             if self.detail.item is not None and self.detail.item.key == obj.key:
                 self.detail.set_read_only(self.read_only)  # the audit may have been closed or reopened
                 self.detail.set_result(option.key if option else None)
+                self.detail.set_carried(carried, self._carried_from)
                 if not self._note_dirty:
                     self._note_base = answer.note if answer else ""
                     self.detail.set_note(self._note_base)
                 return
             self.detail.show_item(obj, detail.checklist.scale, option.key if option else None,
                                   answer.note if answer else "", self._path_of(index), read_only=self.read_only)
+            self.detail.set_carried(carried, self._carried_from)
             self._note_key = obj.key
             self._note_base = answer.note if answer else ""
             self._note_session += 1
@@ -331,6 +375,9 @@ class ChecklistView(QWidget):
             return True
         if key == Qt.Key.Key_F:
             self.request_finding()
+            return True
+        if key == Qt.Key.Key_B and self.current_item_key() is not None:
+            self.confirm_current()
             return True
         detail = self.model.detail
         if detail is not None and text and not text.isspace():
@@ -415,6 +462,7 @@ class ChecklistView(QWidget):
         unchanged = before is not None and old_key == option.key and not before.carried_over
         self.model.set_local_answer(key, result=option.key)
         self.detail.set_result(option.key)
+        self.detail.set_carried(False)
         if not unchanged and not (before is None and option.key == scale.open_option.key):
             audit_id = detail.audit.id
             audits = self._services.audits

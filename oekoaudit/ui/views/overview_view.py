@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from html import escape
 
@@ -28,10 +29,12 @@ from PySide6.QtWidgets import (
 
 from oekoaudit import i18n
 from oekoaudit.domain.audit import AuditDetail, Signature
+from oekoaudit.domain.award import AwardResult
 from oekoaudit.domain.checklist import Rating
 from oekoaudit.domain.finding import FindingClass
 from oekoaudit.domain.scoring import Verdict
-from oekoaudit.i18n import _
+from oekoaudit.errors import OekoauditError
+from oekoaudit.i18n import _, ngettext
 from oekoaudit.services import labels
 from oekoaudit.ui import style
 from oekoaudit.ui.models.navigator_model import audit_title
@@ -64,10 +67,13 @@ def _value_label(parent: QWidget) -> QLabel:
 
 
 class OverviewView(QScrollArea):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 award_of: Callable[[AuditDetail], AwardResult | None] | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        #: how the award rules of the audit's scheme are checked (they need the organisation's measures)
+        self._award_of = award_of
         self._build()
 
     def _build(self) -> None:
@@ -137,6 +143,27 @@ class OverviewView(QScrollArea):
         row.addWidget(result_box, 2)
         outer.addLayout(row)
 
+        # ---- award rules (ÖKOPROFIT): must criteria and measures
+        self.award_box = QGroupBox(_("Award rules"), page)
+        self.award_box.setObjectName("award_box")
+        award_layout = QVBoxLayout(self.award_box)
+        award_layout.setSpacing(4)
+        self.award_verdict = QLabel(self.award_box)
+        self.award_verdict.setObjectName("award_verdict")
+        self.award_verdict.setTextFormat(Qt.TextFormat.RichText)
+        self.award_list = QLabel(self.award_box)
+        self.award_list.setObjectName("award_list")
+        self.award_list.setTextFormat(Qt.TextFormat.RichText)
+        self.award_list.setWordWrap(True)
+        self.award_note = QLabel(self.award_box)
+        self.award_note.setWordWrap(True)
+        self.award_note.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        award_layout.addWidget(self.award_verdict)
+        award_layout.addWidget(self.award_list)
+        award_layout.addWidget(self.award_note)
+        self.award_box.setVisible(False)
+        outer.addWidget(self.award_box)
+
         # ---- the signatures (a closed audit)
         self.signatures_box = QGroupBox(_("Signatures"), page)
         self.signatures_box.setObjectName("signatures_box")
@@ -184,6 +211,7 @@ class OverviewView(QScrollArea):
             self.sections_table.setRowCount(0)
             self._set_findings({})
             self._set_signatures(())
+            self._set_award(None, None)
             return
         lang = i18n.get_language()
         audit = detail.audit
@@ -213,12 +241,54 @@ class OverviewView(QScrollArea):
         overall = detail.progress.overall
         self.progress_bar.setRange(0, max(overall.total, 1))
         self.progress_bar.setValue(overall.answered)
-        self.progress_label.setText(_("{answered} of {total} items answered ({percent} %)").format(
-            answered=overall.answered, total=overall.total, percent=overall.percent))
+        progress = _("{answered} of {total} items answered ({percent} %)").format(
+            answered=overall.answered, total=overall.total, percent=overall.percent)
+        carried = sum(1 for a in detail.answers.values() if a.carried_over)
+        if carried:
+            progress += "\n" + ngettext("{n} carried-over answer still to confirm",
+                                         "{n} carried-over answers still to confirm", carried).format(n=carried)
+        self.progress_label.setText(progress)
         self.verdict_label.setText(self._verdict_html(overall.verdict, final=audit.read_only))
         self._set_signatures(detail.signatures if audit.read_only else ())
         self._set_sections(detail, lang)
         self._set_findings(Counter(f.finding_class for f in detail.findings))
+        award = None
+        if self._award_of is not None and detail.checklist.award is not None:
+            try:
+                award = self._award_of(detail)
+            except OekoauditError:
+                award = None
+        self._set_award(detail, award)
+
+    def _set_award(self, detail: AuditDetail | None, result: AwardResult | None) -> None:
+        self.award_box.setVisible(result is not None)
+        if detail is None or result is None:
+            return
+        lang = i18n.get_language()
+        if result.passed:
+            verdict = f"<b style='color:{style.ACCENT}'>✓ " + escape(_("All award rules are met.")) + "</b>"
+        else:
+            verdict = f"<b style='color:{style.ERROR_TEXT}'>" + escape(ngettext(
+                "{n} award rule is not met yet.", "{n} award rules are not met yet.", len(result.failed)).format(
+                n=len(result.failed))) + "</b>"
+        self.award_verdict.setText(verdict)
+        rows = []
+        for check in result.checks:
+            mark, colour = ("✓", style.ACCENT) if check.passed else (("✗", style.ERROR_TEXT) if check.assessed
+                                                                    else ("?", style.MUTED_TEXT))
+            text = labels.award_check(check.rule, check.key, check.required, check.actual)
+            if check.key is not None:
+                item = detail.checklist.item(check.key)
+                if item is not None:
+                    text = _("must criterion {ref} {title}").format(ref=item.ref, title=item.title.get(lang))
+                    if not check.assessed:
+                        text += " – " + _("not assessed yet")
+            rows.append(f"<span style='color:{colour}'><b>{mark}</b></span>&nbsp;{escape(text)}")
+        self.award_list.setText("<br>".join(rows))
+        rules = detail.checklist.award
+        note = rules.note.get(lang) if rules is not None and rules.note is not None else ""
+        self.award_note.setText(note)
+        self.award_note.setVisible(bool(note))
 
     @staticmethod
     def _verdict_html(verdict: Verdict, final: bool = False) -> str:

@@ -30,7 +30,9 @@ from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
 from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.actions_view import ActionsView
 from oekoaudit.ui.views.checklist_view import ChecklistView
+from oekoaudit.ui.views.compare_view import CompareView
 from oekoaudit.ui.views.findings_view import FindingsView
+from oekoaudit.ui.views.gap_view import GapView
 from oekoaudit.ui.views.overview_view import OverviewView
 from oekoaudit.ui.views.plan_view import PlanView
 from oekoaudit.ui.views.self_assessment import SelfAssessmentView
@@ -38,7 +40,7 @@ from oekoaudit.ui.widgets.status_banner import StatusBanner
 
 #: The views of an open audit, by the name the screenshot command and the menus use. Each view
 #: registers itself in AuditWorkspace.__init__ through _add_view (tab order = registration order).
-VIEWS = ("overview", "plan", "checklist", "findings", "actions", "self_assessment")
+VIEWS = ("overview", "plan", "checklist", "findings", "actions", "self_assessment", "gap", "compare")
 #: How many recent audits the welcome page offers.
 WELCOME_RECENT = 5
 BUTTON_WIDTH = 180
@@ -194,7 +196,7 @@ class AuditWorkspace(QStackedWidget):
         self.tabs.setObjectName("workspace_tabs")
         self.tabs.setDocumentMode(False)
         self.tabs.tabBar().setExpanding(False)
-        self.overview = OverviewView(self.tabs)
+        self.overview = OverviewView(self.tabs, award_of=lambda d: services.reuse.award(d.audit.id)[1])
         self.checklist = ChecklistView(services, worker, notifier, self.tabs, undo=self.undo)
         self._views: dict[str, QWidget] = {}
         self._add_view("overview", self.overview, _("Overview"))
@@ -207,6 +209,10 @@ class AuditWorkspace(QStackedWidget):
         self._add_view("actions", self.actions, _("Open actions"))
         self.self_assessment = SelfAssessmentView(services, worker, notifier, self.undo, self.tabs)
         self._add_view("self_assessment", self.self_assessment, _("Self-assessment"))
+        self.gap = GapView(services, self.tabs)
+        self._add_view("gap", self.gap, _("Gap analysis"))
+        self.compare = CompareView(services, self.tabs)
+        self._add_view("compare", self.compare, _("Comparison"))
         self.addWidget(self.welcome)
         # the open audit: its status banner above the tabs
         self.audit_page = QWidget(self)
@@ -249,6 +255,9 @@ class AuditWorkspace(QStackedWidget):
         self.checklist.finding_requested.connect(self.findings.record_for_item)
         self.checklist.answered.connect(self.findings.check_major_answer)
         self.actions.finding_activated.connect(self.findings.edit_finding)
+        # gap and comparison: a double-click opens the item of this audit in the checklist
+        self.gap.item_requested.connect(self._on_item_requested)
+        self.compare.item_requested.connect(self._on_item_requested)
 
     @property
     def audit_id(self) -> str | None:
@@ -282,6 +291,8 @@ class AuditWorkspace(QStackedWidget):
         self._update_self_assessment(detail, changed)
         self.findings.set_detail(detail)
         self.actions.set_detail(detail)
+        self.gap.set_detail(detail)  # both compute only when (or once) their tab is shown
+        self.compare.set_detail(detail)
         if self.tabs.currentWidget() is self.overview or detail is None:
             self.overview.set_detail(detail)
         self.setCurrentWidget(self.audit_page if detail is not None else self.welcome)
@@ -297,7 +308,7 @@ class AuditWorkspace(QStackedWidget):
     def _on_lifecycle_problem_chosen(self, problem: Any) -> None:
         """The sign dialog's "what is missing": go there."""
         kind = getattr(problem, "kind", None)
-        if kind in (ProblemKind.ITEM_OPEN, ProblemKind.MAJOR_WITHOUT_FINDING):
+        if kind in (ProblemKind.ITEM_OPEN, ProblemKind.MAJOR_WITHOUT_FINDING, ProblemKind.CARRIED_UNCONFIRMED):
             self.show_view("checklist")
             self.checklist.select_item(problem.subject)
         elif kind is ProblemKind.FIELD_EMPTY:
@@ -305,6 +316,10 @@ class AuditWorkspace(QStackedWidget):
             self.plan.focus_field(problem.subject)
         elif kind is ProblemKind.FINDING_INCOMPLETE:
             self.show_view("findings")
+
+    def _on_item_requested(self, key: str) -> None:
+        self.show_view("checklist")
+        self.checklist.select_item(key)
 
     def show_view(self, name: str) -> None:
         widget = self._views.get(name)

@@ -64,6 +64,7 @@ class ChecklistFilterBar(QWidget):
         self.action_unanswered = self._option(_("&Unanswered only"))
         self.action_with_findings = self._option(_("With &findings"))
         self.action_mandatory = self._option(_("&Mandatory items only"))
+        self.action_carried = self._option(_("&Carried over, not yet confirmed"))
         self.options_button.setMenu(self.options_menu)
 
         self.count_label = QLabel(self)
@@ -108,7 +109,8 @@ class ChecklistFilterBar(QWidget):
         self.search.textChanged.connect(self._on_search_text_changed)
         self._search_timer.timeout.connect(self._on_filter_changed)
         self.result_combo.currentIndexChanged.connect(self._on_result_combo_current_index_changed)
-        for action in (self.action_unanswered, self.action_with_findings, self.action_mandatory):
+        for action in (self.action_unanswered, self.action_with_findings, self.action_mandatory,
+                       self.action_carried):
             action.toggled.connect(self._on_option_toggled)
         self.reset_button.clicked.connect(lambda _checked=False: self.clear())
 
@@ -136,6 +138,7 @@ class ChecklistFilterBar(QWidget):
             unanswered=self.action_unanswered.isChecked(),
             with_findings=self.action_with_findings.isChecked(),
             mandatory=self.action_mandatory.isChecked(),
+            carried=self.action_carried.isChecked(),
         )
 
     def clear(self, notify: bool = True) -> None:
@@ -145,7 +148,8 @@ class ChecklistFilterBar(QWidget):
             self._search_timer.stop()
             self.search.clear()
             self.result_combo.setCurrentIndex(0)
-            for action in (self.action_unanswered, self.action_with_findings, self.action_mandatory):
+            for action in (self.action_unanswered, self.action_with_findings, self.action_mandatory,
+                       self.action_carried):
                 action.setChecked(False)
         finally:
             self._updating = False
@@ -170,9 +174,9 @@ class ChecklistFilterBar(QWidget):
 
     def _update_options_button(self) -> None:
         count = sum(a.isChecked() for a in (self.action_unanswered, self.action_with_findings,
-                                              self.action_mandatory))
+                                              self.action_mandatory, self.action_carried))
         self.options_button.setText(_("Filter ({count})").format(count=count) if count else _("Filter"))
-        self.options_button.setToolTip(_("Unanswered only, with findings, mandatory items only"))
+        self.options_button.setToolTip(_("Unanswered only, with findings, mandatory items only, carried over"))
 
     # ---- signals ------------------------------------------------------------------------
 

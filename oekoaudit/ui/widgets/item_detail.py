@@ -65,6 +65,8 @@ class ItemDetail(QWidget):
     answer_chosen = Signal(str)
     #: "Record finding…" was clicked (for the item shown)
     finding_requested = Signal()
+    #: "Confirm" was clicked on a carried-over answer
+    confirm_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +134,26 @@ class ItemDetail(QWidget):
         finding_layout.addWidget(self.finding_button)
         finding_layout.addWidget(self.finding_label, 1)
 
+        # an answer carried over from an earlier audit: say so until it is confirmed or changed
+        self.carried_row = QFrame(self)
+        self.carried_row.setObjectName("carried_row")
+        self.carried_row.setStyleSheet(
+            f"QFrame#carried_row {{ background: {style.CARRIED_BACKGROUND}; border: 1px solid {style.CARRIED_BORDER};"
+            " border-radius: 4px; }")
+        carried_layout = QHBoxLayout(self.carried_row)
+        carried_layout.setContentsMargins(8, 5, 6, 5)
+        carried_layout.setSpacing(10)
+        self.carried_label = QLabel(self.carried_row)
+        self.carried_label.setObjectName("carried_label")
+        self.carried_label.setWordWrap(True)
+        self.confirm_button = QPushButton(_("Confirm"), self.carried_row)
+        self.confirm_button.setObjectName("confirm_button")
+        self.confirm_button.setToolTip(_("Take the carried-over answer as it is (B)"))
+        self.confirm_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        carried_layout.addWidget(self.carried_label, 1)
+        carried_layout.addWidget(self.confirm_button)
+        self.carried_row.setVisible(False)
+
         self.separator = QFrame(self)
         self.separator.setFrameShape(QFrame.Shape.HLine)
         self.separator.setStyleSheet("color: #dadce0;")
@@ -141,6 +163,7 @@ class ItemDetail(QWidget):
         layout.addWidget(self.body, 1)
         layout.addWidget(self.separator)
         layout.addWidget(self.answer_heading)
+        layout.addWidget(self.carried_row)
         layout.addWidget(self.answer_bar)
         layout.addWidget(self.finding_row)
         layout.addSpacing(4)
@@ -151,6 +174,19 @@ class ItemDetail(QWidget):
     def _connect_signals(self) -> None:
         self.answer_bar.answer_chosen.connect(self.answer_chosen)
         self.finding_button.clicked.connect(self._on_finding_button_clicked)
+        self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
+
+    def _on_confirm_button_clicked(self) -> None:
+        emit(self.confirm_requested)
+
+    def set_carried(self, carried: bool, source: str = "") -> None:
+        """Mark the answer shown as carried over from ``source`` (an earlier audit) until confirmed."""
+        if carried:
+            text = _("Carried over from {audit}, needs confirmation. Confirm it as it is, or choose another "
+                     "answer.").format(audit=f"„{source}“" if source else _("an earlier audit"))
+            self.carried_label.setText(text)
+        self.carried_row.setVisible(carried and self._item is not None)
+        self.confirm_button.setEnabled(not self._read_only)
 
     def _on_finding_button_clicked(self) -> None:
         emit(self.finding_requested)
@@ -167,6 +203,8 @@ class ItemDetail(QWidget):
         for widget in (self.separator, self.answer_heading, self.answer_bar, self.finding_row, self.note_heading,
                        self.note_edit, self.note_hint):
             widget.setVisible(visible)
+        if not visible:
+            self.carried_row.setVisible(False)
 
     def show_nothing(self) -> None:
         self._item = None
@@ -203,6 +241,10 @@ class ItemDetail(QWidget):
         self._set_context(path, lang)
         self.title_label.setText(f"{item.ref}  {item.title.get(lang)}")
         parts = []
+        if item.applicability:
+            parts.append("<h3>" + escape(_("Applies if")) + "</h3>"
+                         f"<p>{escape(item.applicability.get(lang))}</p>"
+                         "<p class='muted'>" + escape(_("If not, answer “not applicable”.")) + "</p>")
         if item.questions:
             parts.append("<h3>" + escape(_("Audit questions")) + "</h3>" + _bullets(item.questions, lang))
         if item.guidance:
@@ -210,6 +252,9 @@ class ItemDetail(QWidget):
                          f"<p>{escape(item.guidance.get(lang))}</p>")
         if item.evidence:
             parts.append("<h3>" + escape(_("Typical evidence")) + "</h3>" + _bullets(item.evidence, lang))
+        if item.legal_refs:
+            parts.append("<h3>" + escape(_("Legal basis")) + "</h3>"
+                         f"<p>{escape('; '.join(item.legal_refs))}</p>")
         doc = labels.documented_information(item.documented_information)
         if item.documented_information_note:
             doc = f"{doc}: {item.documented_information_note.get(lang)}"
@@ -234,6 +279,7 @@ class ItemDetail(QWidget):
         self.answer_bar.setEnabled(not read_only)
         self.note_edit.setReadOnly(read_only)
         self.finding_button.setEnabled(not read_only)
+        self.confirm_button.setEnabled(not read_only)
         self._update_findings(self.answer_bar.current())
 
     def set_result(self, result: str | None) -> None:

@@ -1,0 +1,187 @@
+"""Reuse of what is already known: carry-over into a new audit, gap to another scheme, comparison
+of two audits, and the award rules of a scheme."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from oekoaudit.domain.audit import AuditDetail
+from oekoaudit.domain.award import AwardResult, evaluate_award
+from oekoaudit.domain.checklist import Checklist, Relation
+from oekoaudit.domain.finding import Finding
+from oekoaudit.domain.mapping import Link, MappingIndex
+from oekoaudit.domain.reuse import ChangeKind, ComparedItem, Gap, carry_answers, carry_target, compare, gap
+from oekoaudit.errors import N_, UserInputError
+from oekoaudit.services.catalogue import CatalogueService
+from oekoaudit.storage.repositories import Repository
+
+if TYPE_CHECKING:
+    from oekoaudit.services.audits import AuditService
+    from oekoaudit.services.measures import MeasureService
+
+
+class Mappings:
+    """The mapping index of the catalogues the app knows, rebuilt when a catalogue changes."""
+
+    def __init__(self, catalogues: CatalogueService) -> None:
+        self._catalogues = catalogues
+        self._lock = threading.Lock()
+        self._key: tuple[str, ...] = ()
+        self._index: MappingIndex | None = None
+
+    def index(self) -> MappingIndex:
+        checklists = [self._catalogues.get(info.id) for info in self._catalogues.list()]
+        key = tuple(sorted(f"{c.id}:{c.fingerprint}:{len(c.mappings)}" for c in checklists))
+        with self._lock:
+            if self._index is None or key != self._key:
+                self._index, self._key = MappingIndex(checklists), key
+            return self._index
+
+    def links(self, source_id: str, source_modules: tuple[str, ...], target_id: str,
+              target_modules: tuple[str, ...] = ()) -> list[Link]:
+        """Links from one audit's checklist to another's, including catalogues added to both."""
+        index = self.index()
+        links = index.links(source_id, target_id)
+        for module in set(source_modules) & ({target_id} | set(target_modules)):
+            links += index.links(module, module)
+        for module in set(source_modules) - set(target_modules) - {target_id}:
+            links += index.links(module, target_id)
+        for module in set(target_modules) - set(source_modules) - {source_id}:
+            links += index.links(source_id, module)
+        return links
+
+
+def by_target(links: list[Link]) -> dict[str, list[Link]]:
+    grouped: dict[str, list[Link]] = {}
+    for link in links:
+        grouped.setdefault(link.target_key, []).append(link)
+    return grouped
+
+
+def by_source(links: list[Link]) -> dict[str, list[Link]]:
+    grouped: dict[str, list[Link]] = {}
+    for link in links:
+        grouped.setdefault(link.source_key, []).append(link)
+    return grouped
+
+
+@dataclass(frozen=True, slots=True)
+class CarryReport:
+    """What a new audit took over from an earlier one."""
+
+    source_audit_id: str
+    answers: int
+    answers_with_result: int
+    findings: int
+    evidence: int
+
+
+def carry_over(repo: Repository, source: AuditDetail, target_audit_id: str, target: Checklist,
+               links: list[Link], source_label: str) -> CarryReport:
+    """Copy answers, notes, evidence links and open findings of ``source`` into a new audit
+    (inside the caller's write transaction: all of it lands, or none)."""
+    carried = carry_answers(source.checklist, source.answers, target, by_target(links), source_label)
+    source_answer_ids = repo.answer_ids(source.audit.id)
+    evidence = repo.evidence_links("answer", list(source_answer_ids.values()))
+    copies: dict[str, str] = {}
+
+    def copy(evidence_ids: list[str], kind: str, target_id: str) -> None:
+        for position, evidence_id in enumerate(evidence_ids):
+            if evidence_id not in copies:
+                copies[evidence_id] = repo.copy_evidence(evidence_id, target_audit_id)
+            repo.link_evidence(copies[evidence_id], kind, target_id, position)
+
+    with_result = 0
+    open_key = target.scale.open_option.key
+    for proposal in carried:
+        answer_id = repo.carry_answer(target_audit_id, proposal.target_key, proposal.result, proposal.note)
+        with_result += proposal.result != open_key
+        ids = [e for key in proposal.source_keys for e in evidence.get(source_answer_ids.get(key, ""), [])]
+        copy(list(dict.fromkeys(ids)), "answer", answer_id)
+
+    from oekoaudit.services.audits import requirement_reference  # the reference text of findings
+
+    sources = by_source(links)
+    open_findings = [f for f in source.findings if f.is_open]
+    finding_evidence = repo.evidence_links("finding", [f.id for f in open_findings])
+    for finding in open_findings:
+        key = carry_target(sources, finding.item_key)
+        item = target.item(key) if key else None
+        new = repo.add_finding(target_audit_id, **_finding_fields(finding), item_key=item.key if item else None,
+                               requirement_ref=requirement_reference(target, item.ref) if item
+                               else finding.requirement_ref,
+                               carried_from_finding_id=finding.id)
+        copy(finding_evidence.get(finding.id, []), "finding", new.id)
+    return CarryReport(source.audit.id, len(carried), with_result, len(open_findings), len(copies))
+
+
+def _finding_fields(f: Finding) -> dict[str, object]:
+    return {
+        "finding_class": f.finding_class.value, "statement": f.statement,
+        "objective_evidence": f.objective_evidence, "correction": f.correction, "root_cause": f.root_cause,
+        "corrective_action": f.corrective_action, "owner": f.owner, "due_date": f.due_date,
+        "status": f.status.value, "verified_on": f.verified_on, "verified_by": f.verified_by,
+        "verification_result": f.verification_result,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    earlier: AuditDetail
+    later: AuditDetail
+    items: tuple[ComparedItem, ...]
+
+    @property
+    def counts(self) -> dict[ChangeKind, int]:
+        counts = {kind: 0 for kind in ChangeKind}
+        for row in self.items:
+            counts[row.change] += 1
+        return counts
+
+
+class ReuseService:
+    """Gap, comparison and award views over stored audits."""
+
+    def __init__(self, audits: AuditService, catalogues: CatalogueService, mappings: Mappings,
+                 measures: MeasureService) -> None:
+        self._audits = audits
+        self._catalogues = catalogues
+        self._mappings = mappings
+        self._measures = measures
+
+    def gap(self, audit_ref: str, target_catalogue: str) -> tuple[AuditDetail, Checklist, Gap]:
+        """What is missing to reach ``target_catalogue``, from the audit's answers and the mappings."""
+        detail = self._audits.detail(audit_ref)
+        target = self._catalogues.get(target_catalogue)
+        links = self._mappings.links(detail.audit.catalogue_id, detail.audit.modules, target.id)
+        return detail, target, gap(detail.checklist, detail.answers, target, by_target(links))
+
+    def compare(self, audit_a: str, audit_b: str) -> Comparison:
+        """Audit N against audit N−1 item by item; the earlier audit (by date) comes first."""
+        a, b = self._audits.detail(audit_a), self._audits.detail(audit_b)
+        if a.audit.id == b.audit.id:
+            raise UserInputError(N_("Choose two different audits to compare."))
+        if _when(b) < _when(a):
+            a, b = b, a
+        links = self._mappings.links(a.audit.catalogue_id, a.audit.modules, b.audit.catalogue_id, b.audit.modules)
+        rows = compare(a.checklist, a.answers, b.checklist, b.answers, links)
+        return Comparison(earlier=a, later=b, items=tuple(rows))
+
+    def award(self, audit_ref: str) -> tuple[AuditDetail, AwardResult | None]:
+        detail = self._audits.detail(audit_ref)
+        measures = self._measures.list(detail.audit.organisation_id)
+        return detail, evaluate_award(detail.checklist, detail.answers, measures)
+
+    def relation_summary(self, source_id: str, target_id: str) -> dict[Relation, int]:
+        counts = {r: 0 for r in Relation}
+        for link in self._mappings.index().links(source_id, target_id):
+            counts[link.relation] += 1
+        return counts
+
+
+def _when(detail: AuditDetail) -> tuple:
+    audit = detail.audit
+    return (audit.start_date or audit.created_at.date(), audit.created_at)
+
