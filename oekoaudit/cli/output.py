@@ -124,7 +124,8 @@ def _item(i: Item) -> dict[str, Any]:
             "documented_information_note": text(i.documented_information_note), "mandatory": i.mandatory,
             "plain": None if i.plain is None else {
                 "question": text(i.plain.question), "why": text(i.plain.why), "proof": text(i.plain.proof),
-                "todo": text(i.plain.todo)}}
+                "todo": text(i.plain.todo)},
+            "applicability": text(i.applicability), "legal_refs": list(i.legal_refs)}
 
 
 def _section(s: Section) -> dict[str, Any]:
@@ -143,6 +144,12 @@ def checklist(c: Checklist) -> dict[str, Any]:
             for o in c.scale.options]},
         "items": sum(1 for _ in c.items()),
         "sections": [_section(s) for s in c.sections],
+        "mappings": [{"target": m.target, "key": m.key, "to": m.to, "relation": m.relation.value}
+                     for m in c.mappings],
+        "award": None if c.award is None else {
+            "must_items": list(c.award.must_items), "min_fulfilled_share": c.award.min_fulfilled_share,
+            "measures_implemented": c.award.measures_implemented, "measures_planned": c.award.measures_planned,
+            "note": text(c.award.note)},
     }
 
 

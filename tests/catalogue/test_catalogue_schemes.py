@@ -264,3 +264,13 @@ def test_registry_reports_mappings_to_unknown_items(tmp_path: Path) -> None:
     folder = _folder(tmp_path, **{"base-1": BASE, "ext-1": WITH_INCLUDE.replace("to: B.1, type", "to: B.7, type")})
     messages = [p.english() for p in CatalogueRegistry(folder).problems()]
     assert any("B.7" in m and "base-1" in m for m in messages), messages
+
+
+def test_published_catalogues_never_change(catalogues: dict[str, Checklist]) -> None:
+    """A published catalogue is immutable: a change is a new edition. Publishing one adds it here."""
+    import json
+
+    locked = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "published_catalogues.json")
+                        .read_text(encoding="utf-8"))
+    published = {c.id: c.fingerprint for c in catalogues.values() if c.status == "published"}
+    assert published == locked
