@@ -113,6 +113,10 @@ def option_of(checklist: Checklist, answers: dict[str, Answer], key: str) -> Ans
 
 
 def rating_of(checklist: Checklist, answers: dict[str, Answer], key: str) -> Rating:
+    """An answer carried over from last year's self-assessment counts once it is given again."""
+    answer = answers.get(key)
+    if answer is not None and answer.carried_over:
+        return Rating.OPEN
     option = option_of(checklist, answers, key)
     return option.rating if option is not None else Rating.OPEN
 
@@ -137,7 +141,7 @@ def build_summary(checklist: Checklist, answers: dict[str, Answer], lang: str) -
     todos: list[Todo] = []
     for item in checklist.items():
         option = option_of(checklist, answers, item.key)
-        rating = option.rating if option is not None else Rating.OPEN
+        rating = rating_of(checklist, answers, item.key)
         answer = answers.get(item.key)
         line = SummaryLine(item, option, answer.note if answer else "")
         if rating is Rating.CONFORM:
@@ -1133,8 +1137,8 @@ class SelfAssessmentView(QWidget):
         old = self._answers.get(item.key)
         old_result = old.result if old else scale.open_option.key
         self.question_page.set_current(option.key)
-        if old_result == option.key:
-            return
+        if old_result == option.key and not (old is not None and old.carried_over):
+            return  # the same answer again; a carried-over one is confirmed by giving it again
         self._set_local(item.key, result=option.key)
         audits = self._services.audits
         audit_id = detail.audit.id
