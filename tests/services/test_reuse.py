@@ -202,3 +202,32 @@ def test_legal_register_can_be_added_to_any_audit(services) -> None:  # type: ig
             services.audits.answer(closed.id, item.key, "conform")
         services.audits.close(closed.id, "y", "lead_auditor")
         services.audits.add_module(closed.id, "rechtskataster-2026")
+
+
+def test_evidence_links_travel_with_answers_and_findings(services) -> None:  # type: ignore[no-untyped-def]
+    """Photos and documents linked to an answer or an open finding are linked in the new audit too
+    (the same stored file, a new evidence record of the new audit)."""
+    from oekoaudit.storage.orm import EvidenceLinkRecord, EvidenceRecord
+
+    org = services.organisations.create("Foto GmbH")
+    first = services.audits.create(org.id, "iso14001-2015")
+    services.audits.answer(first.id, "8.2", "minor_nc", "Feuerlöscher abgelaufen")
+    finding = services.audits.add_finding(first.id, "minor_nc", "Prüffrist überschritten", item_key="8.2")
+    audits = services.audits
+    with audits._store.write() as session:
+        repo = audits._repo(session)
+        answer_id = repo.answer_ids(first.id)["8.2"]
+        for name, kind, target in [("loescher.jpg", "answer", answer_id), ("protokoll.pdf", "finding", finding.id)]:
+            record = EvidenceRecord(audit_id=first.id, sha256=name.ljust(64, "0")[:64], media_type="image/jpeg",
+                                    original_name=name, size=10, caption=name)
+            repo._add(record, "evidence")
+            repo.link_evidence(record.id, kind, target)
+    second = services.audits.create(org.id, "iso14001-2015", carry_from=first.id)
+    with audits._store.read() as session:
+        repo = audits._repo(session)
+        new_answer = repo.answer_ids(second.id)["8.2"]
+        new_finding = services.audits.findings(second.id)[0].id
+        assert repo.evidence_links("answer", [new_answer]) and repo.evidence_links("finding", [new_finding])
+        copies = session.query(EvidenceRecord).filter(EvidenceRecord.audit_id == second.id).all()
+        assert sorted(c.original_name for c in copies) == ["loescher.jpg", "protokoll.pdf"]
+        assert session.query(EvidenceLinkRecord).count() == 4  # the earlier links stay as they were
