@@ -7,43 +7,36 @@ shown. A double-click on a row opens the item in this audit's checklist (``item_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
+from functools import partial
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtWidgets import QLabel, QWidget
 
 from oekoaudit import i18n
 from oekoaudit.domain.audit import Audit, AuditDetail
 from oekoaudit.domain.checklist import Checklist, Rating
 from oekoaudit.domain.reuse import ChangeKind, ComparedItem
-from oekoaudit.errors import OekoauditError
-from oekoaudit.i18n import N_, _, describe
+from oekoaudit.i18n import N_, _
 from oekoaudit.services import Services, labels
 from oekoaudit.services.reuse import Comparison
 from oekoaudit.ui import style
 from oekoaudit.ui.models.findings_model import format_date
 from oekoaudit.ui.models.navigator_model import audit_title
-from oekoaudit.ui.qtcompat import emit
-from oekoaudit.ui.views.findings_view import FindingsTable, empty_label, heading_label, setup_table
 from oekoaudit.ui.views.gap_view import (
     AnyIndex,
-    ColumnWidths,
     HideableRole,
-    HideProxy,
+    LazyAuditView,
     ObjectRole,
     SortRole,
-    chip_label,
     chip_text,
-    chooser_combo,
-    fit_combo,
-    summary_frame,
 )
-from oekoaudit.ui.widgets.flow_layout import FlowLayout
 
 #: What matters first: new and worse findings, then what was closed or got better, then the rest.
 CHANGE_ORDER: dict[ChangeKind, int] = {
@@ -247,167 +240,70 @@ class CompareModel(QAbstractTableModel):
 # ------------------------------------------------------------------------------------------
 
 
-class CompareView(QWidget):
-    #: the user wants to see an item of this audit (its key) in the checklist
-    item_requested = Signal(str)
+class CompareView(LazyAuditView[Comparison]):
+    model: CompareModel
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._detail: AuditDetail | None = None
-        self._filled_for: str | None = None
-        self._filling = False
-        self._stale = False
-        self._comparison: Comparison | None = None
-        self.setObjectName("compare_view")
-        self.model = CompareModel(self)
-        self.proxy = HideProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self._build()
-        self._connect_signals()
+        super().__init__(services, "compare_view", CompareModel, parent)
 
     # ---- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.heading = heading_label(self)
-        self.heading.setText(_("Comparison"))
-        self.other_label = QLabel(_("Compare with:"), self)
-        self.other_combo = chooser_combo(self, "compare_other_combo")
-        self.other_label.setBuddy(self.other_combo)
-        top.addWidget(self.heading)
-        top.addStretch(1)
-        top.addWidget(self.other_label)
-        top.addWidget(self.other_combo, 4)
-        layout.addLayout(top)
+        layout, self.other_label, self.other_combo = self._build_title_row(
+            _("Comparison"), _("Compare with:"), "compare_other_combo")
+        self._add_hint(layout, _(
+            "How has the organisation developed from one audit to the other? Compared item by item where "
+            "both checklists ask for the same; carried-over answers count once they are confirmed."))
 
-        self.hint = QLabel(_("How has the organisation developed from one audit to the other? Compared item by item "
-                             "where both checklists ask for the same; carried-over answers count once they are "
-                             "confirmed."), self)
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(f"color: {style.MUTED_TEXT};")
-        layout.addWidget(self.hint)
-
-        self.summary = summary_frame(self)
-        box = QVBoxLayout(self.summary)
-        box.setContentsMargins(12, 10, 12, 10)
-        box.setSpacing(8)
+        box = self._add_summary(layout)
         self.direction_label = QLabel(self.summary)
         self.direction_label.setObjectName("compare_direction")
         self.direction_label.setWordWrap(True)
         self.direction_label.setTextFormat(Qt.TextFormat.RichText)
         box.addWidget(self.direction_label)
-        chips = QWidget(self.summary)
-        self.chips_layout = FlowLayout(chips, spacing=14)
-        self.chips: dict[ChangeKind, QLabel] = {}
-        for kind in sorted(ChangeKind, key=CHANGE_ORDER.__getitem__):
-            chip = chip_label(chips)
-            self.chips[kind] = chip
-            self.chips_layout.addWidget(chip)
-        box.addWidget(chips)
-        layout.addWidget(self.summary)
+        self.chips: dict[ChangeKind, QLabel] = self._add_chips(
+            box, sorted(ChangeKind, key=CHANGE_ORDER.__getitem__))
 
-        controls = QHBoxLayout()
-        self.hide_unchanged = QCheckBox(_("Hide unchanged"), self)
-        self.hide_unchanged.setObjectName("compare_hide_unchanged")
-        self.hide_unchanged.setChecked(True)
-        self.hide_unchanged.setToolTip(_("Hides the items with the same result in both audits, and those assessed "
-                                         "in neither."))
-        self.count_label = QLabel(self)
-        self.count_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
-        controls.addWidget(self.hide_unchanged)
-        controls.addStretch(1)
-        controls.addWidget(self.count_label)
-        layout.addLayout(controls)
+        self.hide_unchanged = self._add_controls(
+            layout, _("Hide unchanged"), "compare_hide_unchanged",
+            _("Hides the items with the same result in both audits, and those assessed in neither."))
+        self._add_table(layout, "compare_table", "compare_error", stretch=CompareColumn.TITLE, wrapped=(
+            CompareColumn.REFERENCE, CompareColumn.TITLE, CompareColumn.EARLIER, CompareColumn.LATER,
+            CompareColumn.CHANGE))
 
-        self.table = FindingsTable(self)
-        self.table.setObjectName("compare_table")
-        self.table.setModel(self.proxy)
-        metrics = self.table.fontMetrics()
+    def _column_widths(self, metrics: QFontMetrics) -> dict[int, int]:
         change_width = max(metrics.horizontalAdvance(labels.change(k)) for k in ChangeKind) + 44
         result_width = max(metrics.horizontalAdvance(t) for t in
                            ("geringfügige Abweichung", _("Earlier audit"), _("Later audit"))) + 44
-        widths = {
+        return {
             CompareColumn.REFERENCE: metrics.horizontalAdvance("Anhang IV B Buchst. a") + 20,
             CompareColumn.EARLIER: result_width,
             CompareColumn.LATER: result_width,
             CompareColumn.CHANGE: min(change_width, result_width),
         }
-        setup_table(self.table, widths, stretch=CompareColumn.TITLE, wrapped=(
-            CompareColumn.REFERENCE, CompareColumn.TITLE, CompareColumn.EARLIER, CompareColumn.LATER,
-            CompareColumn.CHANGE))
-        self.widths = ColumnWidths(self.table, room=metrics.horizontalAdvance("Bewertung der Bedeutung der") + 40)
-        self.widths.set(widths)
-        self.empty = empty_label(self)
-        self.error = empty_label(self)
-        self.error.setObjectName("compare_error")
-        self.error.setStyleSheet(f"color: {style.ERROR_TEXT}; padding: 40px;")
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(self.error)
-        layout.addWidget(self.stack, 1)
-
-    def _connect_signals(self) -> None:
-        self.other_combo.currentIndexChanged.connect(self._on_other_combo_current_index_changed)
-        self.hide_unchanged.toggled.connect(self._on_hide_unchanged_toggled)
-        self.table.doubleClicked.connect(self._on_table_open)
-        self.table.open_requested.connect(self._on_table_open)
 
     # ---- content ------------------------------------------------------------------------
 
     @property
     def comparison(self) -> Comparison | None:
-        return self._comparison
+        return self._result
 
     @property
     def other_id(self) -> str | None:
-        data = self.other_combo.currentData()
-        return data if isinstance(data, str) else None
-
-    def set_detail(self, detail: AuditDetail | None) -> None:
-        """The open audit; compared now if the tab is shown, else when it is."""
-        self._detail = detail
-        if detail is None:
-            self._stale = False
-            self._filled_for = None
-            self._clear()
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        return self._chosen()
 
     def set_other(self, audit_id: str) -> bool:
         """Choose the audit to compare with (as the combo does); False if it is not offered."""
-        index = self.other_combo.findData(audit_id)
-        if index < 0:
-            return False
-        self.other_combo.setCurrentIndex(index)
-        return True
+        return self._choose(audit_id)
 
-    def refresh(self) -> None:
-        """Read the other audits of the organisation and compare again."""
-        self._stale = False
-        detail = self._detail
-        if detail is None:
-            self._clear()
-            return
-        try:
-            self._fill_others(detail)
-            other = self.other_id
-            if other is None:
-                self._show_no_other()
-                return
-            comparison = self._services.reuse.compare(detail.audit.id, other)
-        except OekoauditError as exc:
-            self._show_error(describe(exc))
-            return
-        self._show(comparison)
+    def _compute(self, detail: AuditDetail) -> Callable[[], None] | None:
+        """Read the other audits of the organisation and compare with the chosen one."""
+        self._fill_others(detail)
+        other = self.other_id
+        if other is None:
+            self._show_no_other()
+            return None
+        return partial(self._show, self._services.reuse.compare(detail.audit.id, other))
 
     def _fill_others(self, detail: AuditDetail) -> None:
         """The organisation's other audits, newest first (audits may have been added or renamed)."""
@@ -418,24 +314,18 @@ class CompareView(QWidget):
         if keep not in {a.id for a in others}:
             chosen = default_other(current, others)
             keep = chosen.id if chosen is not None else None
-        self._filling = True
-        try:
-            self.other_combo.clear()
+        with self._refilling(current.id) as combo:
             for audit in others:
                 when = format_date(audit_when(audit)[0])
-                self.other_combo.addItem(f"{audit_title(audit)} · {when} · {audit.catalogue_id}", audit.id)
-                self.other_combo.setItemData(self.other_combo.count() - 1, _("{audit}, {catalogue}").format(
+                combo.addItem(f"{audit_title(audit)} · {when} · {audit.catalogue_id}", audit.id)
+                combo.setItemData(combo.count() - 1, _("{audit}, {catalogue}").format(
                     audit=audit_name(audit), catalogue=audit.catalogue_title_en if i18n.get_language() == "en"
                     else audit.catalogue_title_de), Qt.ItemDataRole.ToolTipRole)
-            self.other_combo.setCurrentIndex(self.other_combo.findData(keep) if keep else -1)
-        finally:
-            self._filling = False
-        fit_combo(self.other_combo)
-        self._filled_for = current.id
+            combo.setCurrentIndex(combo.findData(keep) if keep else -1)
         self.other_combo.setEnabled(bool(others))
 
     def _show(self, comparison: Comparison) -> None:
-        self._comparison = comparison
+        self._result = comparison
         earlier, later = comparison.earlier.audit, comparison.later.audit
         self.model.set_rows(compare_rows(comparison), audit_name(earlier), audit_name(later))
         # narrow columns where the texts allow, so that the requirement's title has room; longer
@@ -461,18 +351,11 @@ class CompareView(QWidget):
         self._set_controls_visible(True)
         self._update_table()
 
-    def _update_table(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(_("{shown} of {total} shown").format(shown=shown, total=total) if total else "")
-        if shown:
-            self.stack.setCurrentWidget(self.table)
-            return
-        self.empty.setText("<p style='font-size: large;'>" + escape(_("No changes between the two audits."))
-                           + "</p>")
-        self.stack.setCurrentWidget(self.empty)
+    def _nothing_shown(self, total: int) -> str:
+        return _("No changes between the two audits.")
 
     def _show_no_other(self) -> None:
-        self._comparison = None
+        self._result = None
         self.model.set_rows([])
         self._set_controls_visible(False)
         self.empty.setText("<p style='font-size: large;'>"
@@ -481,62 +364,20 @@ class CompareView(QWidget):
                                       "over), its changes from audit to audit appear here.")) + "</p>")
         self.stack.setCurrentWidget(self.empty)
 
-    def _show_error(self, text: str) -> None:
-        self._comparison = None
-        self.model.set_rows([])
-        self.summary.setVisible(False)
-        self.count_label.setText("")
-        self.error.setText("<p>" + escape(text) + "</p>")
-        self.stack.setCurrentWidget(self.error)
-
     def _set_controls_visible(self, visible: bool) -> None:
         for widget in (self.other_label, self.other_combo, self.summary, self.hide_unchanged, self.count_label):
             widget.setVisible(visible)
         self.hint.setVisible(visible)
 
-    def _clear(self) -> None:
-        self._comparison = None
-        self._filling = True
-        try:
-            self.other_combo.clear()
-        finally:
-            self._filling = False
-        self.model.set_rows([])
-        self.summary.setVisible(False)
-        self.count_label.setText("")
-        self.empty.setText("")
-        self.stack.setCurrentWidget(self.empty)
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
     # ---- reactions ----------------------------------------------------------------------
 
-    def _on_other_combo_current_index_changed(self, _index: int) -> None:
-        if self._filling or self._detail is None:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def _on_hide_unchanged_toggled(self, checked: bool) -> None:
-        self.proxy.set_hiding(checked)
-        if self._comparison is not None:
-            self._update_table()
-
-    def _on_table_open(self, index: QModelIndex) -> None:
-        row = index.data(ObjectRole)
-        comparison = self._comparison
+    def _item_key(self, row: Any) -> str | None:
+        comparison = self._result
         if not isinstance(row, CompareRow) or comparison is None or self._detail is None:
-            return
+            return None
         item = row.item
         if comparison.later.audit.id == self._detail.audit.id:
             key = None if item.change is ChangeKind.DROPPED else item.key
         else:
             key = item.earlier_key
-        if key:
-            emit(self.item_requested, key)
-
+        return key or None

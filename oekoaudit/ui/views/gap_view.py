@@ -9,10 +9,13 @@ audit it was derived from (``item_requested``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import partial
 from html import escape
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -26,7 +29,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -223,6 +226,273 @@ class HideProxy(QSortFilterProxyModel):
             return True
         model = self.sourceModel()
         return not model.index(source_row, 0, source_parent).data(HideableRole)
+
+
+# ------------------------------------------------------------------------------------------
+# What the gap and the comparison view share
+# ------------------------------------------------------------------------------------------
+
+ResultT = TypeVar("ResultT")
+
+
+class LazyAuditView(QWidget, Generic[ResultT]):
+    """A view of the open audit against something the user chooses (a scheme, another audit): a
+    title row with the chooser, a summary, a checkbox that hides the rows of little interest and a
+    table of the result, with an empty and an error state.
+
+    Computed on the GUI thread, and only while the view is shown: a new audit while it is hidden
+    marks it stale, and it computes again when it is seen. A double-click (or Enter) on a row opens
+    the item of this audit it stands for (``item_requested``).
+
+    A subclass supplies :meth:`_build` (with the ``_build_title_row``/``_add_…`` helpers),
+    :meth:`_column_widths`, :meth:`_compute`, :meth:`_nothing_shown` and :meth:`_item_key`.
+    """
+
+    #: the user wants to see an item of this audit (its key) in the checklist
+    item_requested = Signal(str)
+
+    def __init__(self, services: Services, name: str, model: Callable[[QObject], Any],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._detail: AuditDetail | None = None
+        #: the audit the chooser was filled for (the user's choice stays while it is open)
+        self._filled_for: str | None = None
+        self._filling = False
+        self._stale = False
+        #: what is shown (None before the first computation, or after an error)
+        self._result: ResultT | None = None
+        self.setObjectName(name)
+        self.model = model(self)
+        self.proxy = HideProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._build()
+        self._connect_signals()
+
+    # ---- layout -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        raise NotImplementedError
+
+    def _build_title_row(self, heading: str, label: str,
+                         combo_name: str) -> tuple[QVBoxLayout, QLabel, QComboBox]:
+        """The view's layout, and its title row: the heading, and the chooser with its label."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(8)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        self.heading = heading_label(self)
+        self.heading.setText(heading)
+        chooser_label = QLabel(label, self)
+        self._chooser = chooser_combo(self, combo_name)
+        chooser_label.setBuddy(self._chooser)
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(chooser_label)
+        top.addWidget(self._chooser, 4)
+        layout.addLayout(top)
+        return layout, chooser_label, self._chooser
+
+    def _add_hint(self, layout: QVBoxLayout, text: str) -> None:
+        self.hint = QLabel(text, self)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        layout.addWidget(self.hint)
+
+    def _add_summary(self, layout: QVBoxLayout) -> QVBoxLayout:
+        """The summary frame; returns its layout, to fill."""
+        self.summary = summary_frame(self)
+        box = QVBoxLayout(self.summary)
+        box.setContentsMargins(12, 10, 12, 10)
+        box.setSpacing(8)
+        layout.addWidget(self.summary)
+        return box
+
+    def _add_chips(self, box: QVBoxLayout, kinds: Iterable[Any]) -> dict[Any, QLabel]:
+        """A legend chip for each of ``kinds``, in that order, flowing over lines as room allows."""
+        chips = QWidget(self.summary)
+        self.chips_layout = FlowLayout(chips, spacing=14)
+        by_kind: dict[Any, QLabel] = {}
+        for kind in kinds:
+            chip = chip_label(chips)
+            by_kind[kind] = chip
+            self.chips_layout.addWidget(chip)
+        box.addWidget(chips)
+        return by_kind
+
+    def _add_controls(self, layout: QVBoxLayout, text: str, name: str, tooltip: str) -> QCheckBox:
+        """The row above the table: the checkbox that hides rows (checked), and how many are shown."""
+        controls = QHBoxLayout()
+        self._hide_check = QCheckBox(text, self)
+        self._hide_check.setObjectName(name)
+        self._hide_check.setChecked(True)
+        self._hide_check.setToolTip(tooltip)
+        self.count_label = QLabel(self)
+        self.count_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        controls.addWidget(self._hide_check)
+        controls.addStretch(1)
+        controls.addWidget(self.count_label)
+        layout.addLayout(controls)
+        return self._hide_check
+
+    def _add_table(self, layout: QVBoxLayout, name: str, error_name: str, stretch: int,
+                   wrapped: tuple[int, ...]) -> None:
+        """The table (columns as wide as :meth:`_column_widths` says), and in its place when there
+        are no rows to show the empty or the error label."""
+        self.table = FindingsTable(self)
+        self.table.setObjectName(name)
+        self.table.setModel(self.proxy)
+        metrics = self.table.fontMetrics()
+        widths = self._column_widths(metrics)
+        setup_table(self.table, widths, stretch=stretch, wrapped=wrapped)
+        self.widths = ColumnWidths(self.table, room=metrics.horizontalAdvance("Bewertung der Bedeutung der") + 40)
+        self.widths.set(widths)
+        self.empty = empty_label(self)
+        self.error = empty_label(self)
+        self.error.setObjectName(error_name)
+        self.error.setStyleSheet(f"color: {style.ERROR_TEXT}; padding: 40px;")
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.error)
+        layout.addWidget(self.stack, 1)
+
+    def _column_widths(self, metrics: QFontMetrics) -> dict[int, int]:
+        """The natural widths of the columns beside the one that stretches."""
+        raise NotImplementedError
+
+    def _connect_signals(self) -> None:
+        self._chooser.currentIndexChanged.connect(self._on_chooser_current_index_changed)
+        self._hide_check.toggled.connect(self._on_hide_check_toggled)
+        self.table.doubleClicked.connect(self._on_table_open)
+        self.table.open_requested.connect(self._on_table_open)
+
+    # ---- content ------------------------------------------------------------------------
+
+    def set_detail(self, detail: AuditDetail | None) -> None:
+        """The open audit; computed now if the view is shown, else when it is."""
+        self._detail = detail
+        if detail is None:
+            self._stale = False
+            self._filled_for = None
+            self._clear()
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def refresh(self) -> None:
+        """Compute again for the open audit and what the chooser names."""
+        self._stale = False
+        detail = self._detail
+        if detail is None:
+            self._clear()
+            return
+        try:
+            show = self._compute(detail)
+        except OekoauditError as exc:
+            self._show_error(describe(exc))
+            return
+        if show is not None:
+            show()
+
+    def _compute(self, detail: AuditDetail) -> Callable[[], None] | None:
+        """Compute for ``detail`` (filling the chooser where needed); returns what shows the result,
+        or None where it has shown why there is none. An :class:`OekoauditError` is shown in the view."""
+        raise NotImplementedError
+
+    def _chosen(self) -> str | None:
+        """What the chooser names (None while it offers nothing)."""
+        data = self._chooser.currentData()
+        return data if isinstance(data, str) else None
+
+    def _choose(self, data: str) -> bool:
+        """Choose an entry of the chooser (as the user does); False if it is not offered."""
+        index = self._chooser.findData(data)
+        if index < 0:
+            return False
+        self._chooser.setCurrentIndex(index)
+        return True
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Changes of the chooser that are not the user's choice: nothing is computed on the way."""
+        self._filling = True
+        try:
+            yield
+        finally:
+            self._filling = False
+
+    @contextmanager
+    def _refilling(self, audit_id: str) -> Iterator[QComboBox]:
+        """The chooser, emptied to be filled for the audit ``audit_id`` (and its current entry set)."""
+        with self._quietly():
+            self._chooser.clear()
+            yield self._chooser
+        fit_combo(self._chooser)
+        self._filled_for = audit_id
+
+    def _update_table(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(_("{shown} of {total} shown").format(shown=shown, total=total) if total else "")
+        if shown:
+            self.stack.setCurrentWidget(self.table)
+            return
+        self.empty.setText("<p style='font-size: large;'>" + escape(self._nothing_shown(total)) + "</p>")
+        self.stack.setCurrentWidget(self.empty)
+
+    def _nothing_shown(self, total: int) -> str:
+        """What the empty label says when no row is shown (of ``total``)."""
+        raise NotImplementedError
+
+    def _show_error(self, text: str) -> None:
+        self._result = None
+        self.model.set_rows([])
+        self.summary.setVisible(False)
+        self.count_label.setText("")
+        self.error.setText("<p>" + escape(text) + "</p>")
+        self.stack.setCurrentWidget(self.error)
+
+    def _clear(self) -> None:
+        self._result = None
+        with self._quietly():
+            self._chooser.clear()
+        self.model.set_rows([])
+        self.summary.setVisible(False)
+        self.count_label.setText("")
+        self.empty.setText("")
+        self.stack.setCurrentWidget(self.empty)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    # ---- reactions ----------------------------------------------------------------------
+
+    def _on_chooser_current_index_changed(self, _index: int) -> None:
+        if self._filling or self._detail is None:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _on_hide_check_toggled(self, checked: bool) -> None:
+        self.proxy.set_hiding(checked)
+        if self._result is not None:
+            self._update_table()
+
+    def _on_table_open(self, index: QModelIndex) -> None:
+        key = self._item_key(index.data(ObjectRole))
+        if key is not None:
+            emit(self.item_requested, key)
+
+    def _item_key(self, row: Any) -> str | None:
+        """The key of the item of this audit a row (its :data:`ObjectRole`) opens, if any."""
+        raise NotImplementedError
 
 
 # ------------------------------------------------------------------------------------------
@@ -432,57 +702,23 @@ class GapBar(QWidget):
 # ------------------------------------------------------------------------------------------
 
 
-class GapView(QWidget):
-    #: the user wants to see an item of this audit (its key) in the checklist
-    item_requested = Signal(str)
+class GapView(LazyAuditView[Gap]):
+    model: GapModel
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._detail: AuditDetail | None = None
-        #: the audit the combo was filled for (the user's choice of target stays while it is open)
-        self._filled_for: str | None = None
-        self._filling = False
-        self._stale = False
-        self._gap: Gap | None = None
-        self.setObjectName("gap_view")
-        self.model = GapModel(self)
-        self.proxy = HideProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self._build()
-        self._connect_signals()
+        super().__init__(services, "gap_view", GapModel, parent)
 
     # ---- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.heading = heading_label(self)
-        self.heading.setText(_("Gap analysis"))
-        self.target_label = QLabel(_("Target scheme:"), self)
-        self.target_combo = chooser_combo(self, "gap_target_combo")
-        self.target_label.setBuddy(self.target_combo)
-        top.addWidget(self.heading)
-        top.addStretch(1)
-        top.addWidget(self.target_label)
-        top.addWidget(self.target_combo, 4)
-        layout.addLayout(top)
-
-        self.hint = QLabel(" ".join((
+        layout, self.target_label, self.target_combo = self._build_title_row(
+            _("Gap analysis"), _("Target scheme:"), "gap_target_combo")
+        self._add_hint(layout, " ".join((
             _("What is missing to reach the target scheme? Calculated from the answers of this audit and the "
               "mappings between the catalogues."),
-            _("Carried-over answers count once they are confirmed."))), self)
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(f"color: {style.MUTED_TEXT};")
-        layout.addWidget(self.hint)
+            _("Carried-over answers count once they are confirmed."))))
 
-        self.summary = summary_frame(self)
-        box = QVBoxLayout(self.summary)
-        box.setContentsMargins(12, 10, 12, 10)
-        box.setSpacing(8)
+        box = self._add_summary(layout)
         line = QHBoxLayout()
         line.setSpacing(12)
         self.percent_label = QLabel(self.summary)
@@ -499,134 +735,65 @@ class GapView(QWidget):
         line.addWidget(self.bar, 1, Qt.AlignmentFlag.AlignVCenter)
         line.addWidget(self.covered_label)
         box.addLayout(line)
-        chips = QWidget(self.summary)
-        self.chips_layout = FlowLayout(chips, spacing=14)
-        self.chips: dict[GapStatus, QLabel] = {}
-        for status in GAP_STATUSES:
-            chip = chip_label(chips)
+        self.chips: dict[GapStatus, QLabel] = self._add_chips(box, GAP_STATUSES)
+        for status, chip in self.chips.items():
             chip.setToolTip(gap_explained(status))
-            self.chips[status] = chip
-            self.chips_layout.addWidget(chip)
-        box.addWidget(chips)
-        layout.addWidget(self.summary)
 
-        controls = QHBoxLayout()
-        self.hide_covered = QCheckBox(_("Hide covered"), self)
-        self.hide_covered.setObjectName("gap_hide_covered")
-        self.hide_covered.setChecked(True)
-        self.hide_covered.setToolTip(_("Hides the requirements this audit already covers."))
-        self.count_label = QLabel(self)
-        self.count_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
-        controls.addWidget(self.hide_covered)
-        controls.addStretch(1)
-        controls.addWidget(self.count_label)
-        layout.addLayout(controls)
+        self.hide_covered = self._add_controls(layout, _("Hide covered"), "gap_hide_covered",
+                                               _("Hides the requirements this audit already covers."))
+        self._add_table(layout, "gap_table", "gap_error", stretch=GapColumn.TITLE,
+                        wrapped=(GapColumn.REFERENCE, GapColumn.TITLE, GapColumn.STATUS, GapColumn.SOURCES))
 
-        self.table = FindingsTable(self)
-        self.table.setObjectName("gap_table")
-        self.table.setModel(self.proxy)
-        metrics = self.table.fontMetrics()
+    def _column_widths(self, metrics: QFontMetrics) -> dict[int, int]:
         status_width = max(metrics.horizontalAdvance(labels.gap_status(s)) for s in GapStatus) + 44
         mandatory_width = max(metrics.horizontalAdvance(t) for t in (_("Mandatory"), _("yes"), _("no"))) + 28
-        widths = {
+        return {
             GapColumn.REFERENCE: metrics.horizontalAdvance("Anhang IV B Buchst. a") + 20,
             GapColumn.STATUS: status_width,
             GapColumn.SOURCES: metrics.horizontalAdvance("6.1.3 (umfasst einen Teil), 9.1") + 20,
             GapColumn.MANDATORY: mandatory_width,
         }
-        setup_table(self.table, widths, stretch=GapColumn.TITLE,
-                    wrapped=(GapColumn.REFERENCE, GapColumn.TITLE, GapColumn.STATUS, GapColumn.SOURCES))
-        self.widths = ColumnWidths(self.table, room=metrics.horizontalAdvance("Bewertung der Bedeutung der") + 40)
-        self.widths.set(widths)
-        self.empty = empty_label(self)
-        self.error = empty_label(self)
-        self.error.setObjectName("gap_error")
-        self.error.setStyleSheet(f"color: {style.ERROR_TEXT}; padding: 40px;")
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(self.error)
-        layout.addWidget(self.stack, 1)
-
-    def _connect_signals(self) -> None:
-        self.target_combo.currentIndexChanged.connect(self._on_target_combo_current_index_changed)
-        self.hide_covered.toggled.connect(self._on_hide_covered_toggled)
-        self.table.doubleClicked.connect(self._on_table_open)
-        self.table.open_requested.connect(self._on_table_open)
 
     # ---- content ------------------------------------------------------------------------
 
     @property
     def gap(self) -> Gap | None:
         """The gap shown (None before the first computation, or after an error)."""
-        return self._gap
+        return self._result
 
     @property
     def target_id(self) -> str | None:
-        data = self.target_combo.currentData()
-        return data if isinstance(data, str) else None
-
-    def set_detail(self, detail: AuditDetail | None) -> None:
-        """The open audit; computed now if the tab is shown, else when it is."""
-        self._detail = detail
-        if detail is None:
-            self._stale = False
-            self._filled_for = None
-            self._clear()
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        return self._chosen()
 
     def set_target(self, catalogue_id: str) -> bool:
         """Choose the target scheme (as the combo does); False if it is not offered."""
-        index = self.target_combo.findData(catalogue_id)
-        if index < 0:
-            return False
-        self.target_combo.setCurrentIndex(index)
-        return True
+        return self._choose(catalogue_id)
 
-    def refresh(self) -> None:
-        """Compute the gap of the open audit to the chosen target again."""
-        self._stale = False
-        detail = self._detail
-        if detail is None:
-            self._clear()
-            return
-        try:
-            if self._filled_for != detail.audit.id or self.target_combo.count() == 0:
-                self._fill_targets(detail)
-            target_id = self.target_id
-            if target_id is None:
-                self._show_error(_("There is no other catalogue to compare this audit with."))
-                return
-            result_detail, target, gap = self._services.reuse.gap(detail.audit.id, target_id)
-        except OekoauditError as exc:
-            self._show_error(describe(exc))
-            return
-        self._show(result_detail, target, gap)
+    def _compute(self, detail: AuditDetail) -> Callable[[], None] | None:
+        """The gap of the open audit to the chosen target."""
+        if self._filled_for != detail.audit.id or self.target_combo.count() == 0:
+            self._fill_targets(detail)
+        target_id = self.target_id
+        if target_id is None:
+            self._show_error(_("There is no other catalogue to compare this audit with."))
+            return None
+        result_detail, target, gap = self._services.reuse.gap(detail.audit.id, target_id)
+        return partial(self._show, result_detail, target, gap)
 
     def _fill_targets(self, detail: AuditDetail) -> None:
         lang = i18n.get_language()
         catalogues = [c for c in self._services.catalogues.list() if c.id != detail.audit.catalogue_id]
         keep = self.target_id if self._filled_for == detail.audit.id else None
         wanted = keep if keep in {c.id for c in catalogues} else default_target(detail.checklist, catalogues)
-        self._filling = True
-        try:
-            self.target_combo.clear()
+        with self._refilling(detail.audit.id) as combo:
             for info in catalogues:
                 text = _("{title} ({id}, draft)") if info.status == "draft" else _("{title} ({id})")
-                self.target_combo.addItem(text.format(title=info.title.get(lang), id=info.id), info.id)
-            index = self.target_combo.findData(wanted)
-            self.target_combo.setCurrentIndex(max(index, 0) if catalogues else -1)
-        finally:
-            self._filling = False
-        fit_combo(self.target_combo)
-        self._filled_for = detail.audit.id
+                combo.addItem(text.format(title=info.title.get(lang), id=info.id), info.id)
+            index = combo.findData(wanted)
+            combo.setCurrentIndex(max(index, 0) if catalogues else -1)
 
     def _show(self, detail: AuditDetail, target: Checklist, gap: Gap) -> None:
-        self._gap = gap
+        self._result = gap
         self.model.set_rows(gap_rows(detail, target, gap))
         metrics = self.table.fontMetrics()
         self.widths.fit(GapColumn.REFERENCE, [i.ref for i in gap.items],
@@ -642,61 +809,15 @@ class GapView(QWidget):
         self.summary.setVisible(True)
         self._update_table()
 
-    def _update_table(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(_("{shown} of {total} shown").format(shown=shown, total=total) if total else "")
-        if shown:
-            self.stack.setCurrentWidget(self.table)
-            return
-        self.empty.setText("<p style='font-size: large;'>" + escape(
-            _("Nothing missing: every requirement of the target scheme is covered.") if total
-            else _("The target scheme has no requirements.")) + "</p>")
-        self.stack.setCurrentWidget(self.empty)
-
-    def _show_error(self, text: str) -> None:
-        self._gap = None
-        self.model.set_rows([])
-        self.summary.setVisible(False)
-        self.count_label.setText("")
-        self.error.setText("<p>" + escape(text) + "</p>")
-        self.stack.setCurrentWidget(self.error)
-
-    def _clear(self) -> None:
-        self._gap = None
-        self._filling = True
-        try:
-            self.target_combo.clear()
-        finally:
-            self._filling = False
-        self.model.set_rows([])
-        self.summary.setVisible(False)
-        self.count_label.setText("")
-        self.empty.setText("")
-        self.stack.setCurrentWidget(self.empty)
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+    def _nothing_shown(self, total: int) -> str:
+        return (_("Nothing missing: every requirement of the target scheme is covered.") if total
+                else _("The target scheme has no requirements."))
 
     # ---- reactions ----------------------------------------------------------------------
 
-    def _on_target_combo_current_index_changed(self, _index: int) -> None:
-        if self._filling or self._detail is None:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def _on_hide_covered_toggled(self, checked: bool) -> None:
-        self.proxy.set_hiding(checked)
-        if self._gap is not None:
-            self._update_table()
-
-    def _on_table_open(self, index: QModelIndex) -> None:
-        row = index.data(ObjectRole)
+    def _item_key(self, row: Any) -> str | None:
         if isinstance(row, GapRow):
             source = row.strongest_source
             if source is not None:
-                emit(self.item_requested, source.key)
+                return source.key
+        return None
