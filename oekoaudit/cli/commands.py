@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oekoaudit import i18n
-from oekoaudit.catalogue.loader import mapping_problems
 from oekoaudit.cli import output
 from oekoaudit.cli.parser import EXIT_OK, EXIT_USER_ERROR
 from oekoaudit.domain.reuse import GAP_ORDER, ChangeKind, GapStatus
@@ -432,25 +431,8 @@ def _print_problem(problem: Any) -> None:
     sys.stderr.write(_problem_text(problem) + "\n")
 
 
-def _with_mapping_problems(catalogues: CatalogueService, results: list) -> list:
-    """Add what a file's mappings get wrong about other catalogues (the shipped ones and the checked
-    ones together): a target that does not exist, or an item the target does not have."""
-    known = {info.id: catalogues.get(info.id) for info in catalogues.list()}
-    files = {}
-    for path, checklist, _problems in results:
-        if checklist is not None:
-            known[checklist.id] = checklist
-            files[checklist.id] = str(path)
-    extra: dict[str, list] = {}
-    for problem in mapping_problems(list(known.values()), files):
-        if problem.file in files.values():
-            extra.setdefault(problem.file, []).append(problem)
-    return [(path, checklist, [*problems, *extra.get(str(path), [])])
-            for path, checklist, problems in results]
-
-
 def cmd_catalogue_check(args: argparse.Namespace, catalogues: CatalogueService) -> int:
-    results = _with_mapping_problems(catalogues, catalogues.check([Path(f) for f in args.files]))
+    results = catalogues.check([Path(f) for f in args.files])
     failed = 0
     report = []
     for path, checklist, problems in results:

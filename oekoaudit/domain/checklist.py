@@ -240,6 +240,10 @@ class Checklist:
         for section in self.sections:
             yield from section.sections()
 
+    def cite(self, ref: str) -> str:
+        """How a finding cites one of its requirements: "ISO 14001:2015 8.1"."""
+        return f"{self.title.get('en').split(' – ')[0]} {ref}".strip()
+
     def item(self, key: str) -> Item | None:
         if not self._item_index:
             self._item_index.update({i.key: i for i in self.items()})

@@ -201,7 +201,15 @@ class AuditService(_StoreService):
         return summaries
 
     def get(self, audit_ref: str) -> Audit:
-        return self.detail(audit_ref).audit
+        """The audit's own fields (no answers, findings or progress: one row and the cached snapshot)."""
+        audit_id = self.resolve(audit_ref)
+        with self._store.read() as s:
+            repo = self._repo(s)
+            found = repo.audit(audit_id)
+            if found is None:
+                raise NotFoundError(N_("There is no audit {ref}."), ref=audit_ref)
+            audit, fingerprint = found
+            return _with_titles(audit, self._checklist(repo, fingerprint))
 
     def detail(self, audit_ref: str) -> AuditDetail:
         audit_id = self.resolve(audit_ref)
@@ -360,7 +368,7 @@ class AuditService(_StoreService):
                 if item is None:
                     raise NotFoundError(N_("The checklist {catalogue} has no item {key}."),
                                         catalogue=checklist.id, key=item_key)
-                ref = ref or requirement_reference(checklist, item.ref)
+                ref = ref or checklist.cite(item.ref)
                 stored_key = item.key
             _check_finding(values)
             return repo.add_finding(audit_id, item_key=stored_key, requirement_ref=ref[:MAX_NAME], **values)
@@ -592,11 +600,6 @@ def find_item(checklist: Checklist, key_or_ref: str) -> Item | None:
         matches = [i for i in checklist.items() if i.ref == wanted]
         item = matches[0] if len(matches) == 1 else None
     return item
-
-
-def requirement_reference(checklist: Checklist, ref: str) -> str:
-    """How a finding cites an item: "ISO 14001:2015 8.1"."""
-    return f"{checklist.title.get('en').split(' – ')[0]} {ref}".strip()
 
 
 def _text(value: Any, what: str, limit: int = MAX_NOTE) -> str:

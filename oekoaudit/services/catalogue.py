@@ -11,9 +11,12 @@ from pathlib import Path
 from oekoaudit import paths
 from oekoaudit.catalogue import CatalogueRegistry, check_file, checklist_from_snapshot
 from oekoaudit.catalogue.importer import ImportResult, import_catalogue
-from oekoaudit.catalogue.loader import snapshot_bytes
+from oekoaudit.catalogue.loader import mapping_problems, snapshot_bytes
 from oekoaudit.domain.checklist import CatalogueInfo, Checklist
 from oekoaudit.errors import N_, CatalogueProblem, NotFoundError
+
+#: The scheme of the legal register, the catalogue of obligations added to audits of any scheme.
+LEGAL_REGISTER_SCHEME = "rechtskataster"
 
 
 def _info(checklist: Checklist, path: Path) -> CatalogueInfo:
@@ -90,8 +93,8 @@ class CatalogueService:
         """Where imported catalogues are kept (created by the first import)."""
         return self._user.folder
 
-    def _checklists(self) -> list[Checklist]:
-        """Shipped first, then the user's."""
+    def checklists(self) -> list[Checklist]:
+        """Every valid catalogue: shipped first, then the user's."""
         user = [e.checklist for _p, e in self._user.entries() if e.checklist is not None]
         return self._registry.checklists() + user
 
@@ -102,7 +105,7 @@ class CatalogueService:
 
     def get(self, ref: str) -> Checklist:
         """By id, ``scheme:edition`` or scheme (newest published edition); shipped catalogues first."""
-        checklists = self._checklists()
+        checklists = self.checklists()
         wanted = ref.strip().lower()
         for c in checklists:
             if c.id == wanted or f"{c.scheme}:{c.edition}".lower() == wanted:
@@ -118,10 +121,28 @@ class CatalogueService:
         return self._registry.problems() + [p for _path, e in self._user.entries() for p in e.problems]
 
     def check(self, files: list[Path]) -> list[tuple[Path, Checklist | None, list[CatalogueProblem]]]:
-        """Validate files (default: every shipped catalogue)."""
+        """Validate files (default: every shipped catalogue), including what their mappings say
+        about other catalogues (the known ones and the checked ones together): a target that
+        does not exist, or an item the target does not have."""
         if not files:
             files = sorted(paths.forms_dir().glob("*.yaml"))
-        return [(f, *check_file(f, paths.forms_dir())) for f in files]
+        results = [(f, *check_file(f, paths.forms_dir())) for f in files]
+        known = {c.id: c for c in self.checklists()}
+        checked = {}
+        for path, checklist, _problems in results:
+            if checklist is not None:
+                known[checklist.id] = checklist
+                checked[checklist.id] = str(path)
+        extra: dict[str, list[CatalogueProblem]] = {}
+        for problem in mapping_problems(list(known.values()), checked):
+            if problem.file in checked.values():
+                extra.setdefault(problem.file, []).append(problem)
+        return [(path, checklist, [*problems, *extra.get(str(path), [])]) for path, checklist, problems in results]
+
+    def legal_register(self) -> Checklist | None:
+        """The newest legal register (Rechtskataster), the catalogue any audit can add."""
+        registers = [c for c in self.checklists() if c.scheme == LEGAL_REGISTER_SCHEME]
+        return max(registers, key=lambda c: (c.status == "published", c.edition)) if registers else None
 
     # ---- import -------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from oekoaudit.domain.audit import AuditDetail
 from oekoaudit.domain.award import AwardResult, evaluate_award
-from oekoaudit.domain.checklist import Checklist, Relation
+from oekoaudit.domain.checklist import Checklist
 from oekoaudit.domain.finding import Finding
 from oekoaudit.domain.mapping import Link, MappingIndex
 from oekoaudit.domain.reuse import ChangeKind, ComparedItem, Gap, carry_answers, carry_target, compare, gap
@@ -28,15 +28,17 @@ class Mappings:
     def __init__(self, catalogues: CatalogueService) -> None:
         self._catalogues = catalogues
         self._lock = threading.Lock()
-        self._key: tuple[str, ...] = ()
+        self._built_from: list[Checklist] = []
         self._index: MappingIndex | None = None
 
     def index(self) -> MappingIndex:
-        checklists = [self._catalogues.get(info.id) for info in self._catalogues.list()]
-        key = tuple(sorted(f"{c.id}:{c.fingerprint}:{len(c.mappings)}" for c in checklists))
+        # the catalogue service hands out the same objects until a file changes
+        checklists = self._catalogues.checklists()
         with self._lock:
-            if self._index is None or key != self._key:
-                self._index, self._key = MappingIndex(checklists), key
+            same = len(checklists) == len(self._built_from) and all(
+                a is b for a, b in zip(checklists, self._built_from, strict=True))
+            if self._index is None or not same:
+                self._index, self._built_from = MappingIndex(checklists), checklists
             return self._index
 
     def links(self, source_id: str, source_modules: tuple[str, ...], target_id: str,
@@ -101,8 +103,6 @@ def carry_over(repo: Repository, source: AuditDetail, target_audit_id: str, targ
         ids = [e for key in proposal.source_keys for e in evidence.get(source_answer_ids.get(key, ""), [])]
         copy(list(dict.fromkeys(ids)), "answer", answer_id)
 
-    from oekoaudit.services.audits import requirement_reference  # the reference text of findings
-
     sources = by_source(links)
     open_findings = [f for f in source.findings if f.is_open]
     finding_evidence = repo.evidence_links("finding", [f.id for f in open_findings])
@@ -110,7 +110,7 @@ def carry_over(repo: Repository, source: AuditDetail, target_audit_id: str, targ
         key = carry_target(sources, finding.item_key)
         item = target.item(key) if key else None
         new = repo.add_finding(target_audit_id, **_finding_fields(finding), item_key=item.key if item else None,
-                               requirement_ref=requirement_reference(target, item.ref) if item
+                               requirement_ref=target.cite(item.ref) if item
                                else finding.requirement_ref,
                                carried_from_finding_id=finding.id)
         copy(finding_evidence.get(finding.id, []), "finding", new.id)
@@ -171,14 +171,14 @@ class ReuseService:
 
     def award(self, audit_ref: str) -> tuple[AuditDetail, AwardResult | None]:
         detail = self._audits.detail(audit_ref)
-        measures = self._measures.list(detail.audit.organisation_id)
-        return detail, evaluate_award(detail.checklist, detail.answers, measures)
+        return detail, self.award_for(detail)
 
-    def relation_summary(self, source_id: str, target_id: str) -> dict[Relation, int]:
-        counts = {r: 0 for r in Relation}
-        for link in self._mappings.index().links(source_id, target_id):
-            counts[link.relation] += 1
-        return counts
+    def award_for(self, detail: AuditDetail) -> AwardResult | None:
+        """The award checks of an audit already read (only the organisation's measures are read)."""
+        if detail.checklist.award is None:
+            return None
+        measures = self._measures.list(detail.audit.organisation_id)
+        return evaluate_award(detail.checklist, detail.answers, measures)
 
 
 def _when(detail: AuditDetail) -> tuple:

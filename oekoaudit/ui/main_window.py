@@ -190,17 +190,14 @@ class MainWindow(QMainWindow):
         self.action_show_compare.triggered.connect(lambda: self.workspace.show_view("compare"))
         self._on_workspace_detail_shown(self.workspace.detail)
 
-    def _legal_register_id(self) -> str | None:
-        registers = [c for c in self.services.catalogues.list() if c.scheme == "rechtskataster"]
-        return max(registers, key=lambda c: c.edition).id if registers else None
-
     def add_legal_register(self) -> None:
         """Add the legal register to the open audit (its answers stay as they are)."""
         detail = self.workspace.detail
         if detail is None:
             self.statusBar().showMessage(_("Open an audit first."), 6000)
             return
-        register = self._legal_register_id()
+        legal = self.services.catalogues.legal_register()
+        register = legal.id if legal is not None else None
         if register is None:
             prompts.information(self, _("No legal register catalogue is installed."))
             return

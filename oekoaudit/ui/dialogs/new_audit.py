@@ -106,8 +106,7 @@ class NewAuditDialog(FormDialog):
         carry_layout.addWidget(self.carry_combo)
         carry_layout.addWidget(self.carry_hint)
         self.form.addRow(_("Carry over from"), carry_box)
-        self._legal = max((info for info in catalogues if info.scheme == "rechtskataster"),
-                          key=lambda info: info.edition, default=None)
+        self._legal = services.catalogues.legal_register()
         self.legal_check = QCheckBox(_("Add the legal register (legal compliance check)"), self)
         self.legal_check.setObjectName("legal_check")
         if self._legal is not None:

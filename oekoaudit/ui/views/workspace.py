@@ -196,7 +196,7 @@ class AuditWorkspace(QStackedWidget):
         self.tabs.setObjectName("workspace_tabs")
         self.tabs.setDocumentMode(False)
         self.tabs.tabBar().setExpanding(False)
-        self.overview = OverviewView(self.tabs, award_of=lambda d: services.reuse.award(d.audit.id)[1])
+        self.overview = OverviewView(self.tabs, award_of=services.reuse.award_for)
         self.checklist = ChecklistView(services, worker, notifier, self.tabs, undo=self.undo)
         self._views: dict[str, QWidget] = {}
         self._add_view("overview", self.overview, _("Overview"))
