@@ -26,7 +26,8 @@ from oekoaudit.errors import N_, UserInputError
 from oekoaudit.i18n import _
 from oekoaudit.services import labels
 from oekoaudit.ui.views.compare_view import CompareColumn, CompareRow, default_other
-from oekoaudit.ui.views.gap_view import GapColumn, GapRow, ObjectRole, default_target
+from oekoaudit.ui.views.gap_view import GapColumn, GapRow, default_target
+from oekoaudit.ui.views.lazy_view import ObjectRole
 
 REPO = Path(__file__).resolve().parents[2]
 LEFT = Qt.MouseButton.LeftButton

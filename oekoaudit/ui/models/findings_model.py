@@ -7,7 +7,7 @@ from datetime import date
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from oekoaudit import i18n
@@ -16,13 +16,12 @@ from oekoaudit.domain.finding import ActionStatus, Finding, FindingClass, OpenAc
 from oekoaudit.i18n import N_, _
 from oekoaudit.services import labels
 from oekoaudit.ui import style
+from oekoaudit.ui.models.rows import AnyIndex, RowsModel
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 #: whether the row's corrective action is overdue (bool)
 OverdueRole = Qt.ItemDataRole.UserRole + 3
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 #: Most severe first (the default order and the sort key of the class column).
 CLASS_ORDER = (FindingClass.MAJOR_NC, FindingClass.MINOR_NC, FindingClass.OBSERVATION,
@@ -106,11 +105,13 @@ def _ref_key(ref: str) -> tuple:
     return tuple(parts)
 
 
-class FindingsModel(QAbstractTableModel):
+class FindingsModel(RowsModel[FindingRow, Column]):
+    COLUMNS = Column
+    HEADERS = _HEADERS
+
     def __init__(self, columns: tuple[Column, ...] = FINDING_COLUMNS, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._columns = columns
-        self._rows: list[FindingRow] = []
 
     # ---- loading ------------------------------------------------------------------------
 
@@ -123,22 +124,6 @@ class FindingsModel(QAbstractTableModel):
     def set_actions(self, actions: list[OpenAction]) -> None:
         self.set_rows([FindingRow(a.finding, a.overdue, a.audit_title, a.audit_date) for a in actions])
 
-    def set_rows(self, rows: list[FindingRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    @property
-    def rows(self) -> list[FindingRow]:
-        return list(self._rows)
-
-    @property
-    def columns(self) -> tuple[Column, ...]:
-        return self._columns
-
-    def column_of(self, column: Column) -> int:
-        return self._columns.index(column)
-
     def overdue_count(self) -> int:
         return sum(1 for r in self._rows if r.overdue)
 
@@ -147,31 +132,12 @@ class FindingsModel(QAbstractTableModel):
 
     # ---- QAbstractTableModel ------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return _(_HEADERS[self._columns[section]])
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.row_at(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         finding = row.finding
-        column = self._columns[index.column()]
+        column = self.column_at(index.column())
         if role == ObjectRole:
             return finding
         if role == OverdueRole:

@@ -23,7 +23,7 @@ from oekoaudit.ui import style
 from oekoaudit.ui.models.findings_model import ACTION_COLUMNS, Column, FindingsModel, ObjectRole, SortRole
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier
-from oekoaudit.ui.views.findings_view import FindingsTable, empty_label, heading_label, setup_table
+from oekoaudit.ui.widgets.tables import RowTable, empty_label, heading_label, setup_table
 
 
 class ActionsView(QWidget):
@@ -71,7 +71,7 @@ class ActionsView(QWidget):
         self.hint.setStyleSheet(f"color: {style.MUTED_TEXT};")
         layout.addWidget(self.hint)
 
-        self.table = FindingsTable(self)
+        self.table = RowTable(self)
         self.table.setObjectName("actions_table")
         self.table.setModel(self.proxy)
         col = self.model.column_of

@@ -7,7 +7,7 @@ shown. A double-click on a row opens the item in this audit's checklist (``item_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -15,7 +15,7 @@ from functools import partial
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -29,14 +29,8 @@ from oekoaudit.services.reuse import Comparison
 from oekoaudit.ui import style
 from oekoaudit.ui.models.findings_model import format_date
 from oekoaudit.ui.models.navigator_model import audit_title
-from oekoaudit.ui.views.gap_view import (
-    AnyIndex,
-    HideableRole,
-    LazyAuditView,
-    ObjectRole,
-    SortRole,
-    chip_text,
-)
+from oekoaudit.ui.models.rows import AnyIndex, RowsModel
+from oekoaudit.ui.views.lazy_view import HideableRole, LazyAuditView, ObjectRole, SortRole, chip_text
 
 #: What matters first: new and worse findings, then what was closed or got better, then the rest.
 CHANGE_ORDER: dict[ChangeKind, int] = {
@@ -144,57 +138,36 @@ def compare_rows(comparison: Comparison) -> list[CompareRow]:
     return rows
 
 
-class CompareModel(QAbstractTableModel):
+class CompareModel(RowsModel[CompareRow, CompareColumn]):
+    """The rows; the names of the two audits are the tooltips of their columns' headers."""
+
+    COLUMNS = CompareColumn
+    HEADERS = _HEADERS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[CompareRow] = []
         self._names = ("", "")
 
-    def set_rows(self, rows: list[CompareRow], earlier_name: str = "", later_name: str = "") -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
+    def set_rows(self, rows: Iterable[CompareRow], earlier_name: str = "", later_name: str = "") -> None:
         self._names = (earlier_name, later_name)
-        self.endResetModel()
+        super().set_rows(rows)
 
-    @property
-    def rows(self) -> list[CompareRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(CompareColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(CompareColumn):
-            return None
-        column = CompareColumn(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _(_HEADERS[column])
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column is CompareColumn.EARLIER and self._names[0]:
-                return self._names[0]
-            if column is CompareColumn.LATER and self._names[1]:
-                return self._names[1]
-            return _(_HEADERS[column])
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    def header_tooltip(self, column: CompareColumn) -> str:
+        if column is CompareColumn.EARLIER and self._names[0]:
+            return self._names[0]
+        if column is CompareColumn.LATER and self._names[1]:
+            return self._names[1]
+        return super().header_tooltip(column)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.row_at(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         if role == ObjectRole:
             return row
         if role == HideableRole:
             return is_unchanged(row.item)
-        column = CompareColumn(index.column())
+        column = self.column_at(index.column())
         item = row.item
         display = role == Qt.ItemDataRole.DisplayRole
         tooltip = role == Qt.ItemDataRole.ToolTipRole

@@ -12,17 +12,11 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QTextLayout
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QStackedWidget,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,111 +29,15 @@ from oekoaudit.domain.lifecycle import ProblemKind, close_problems
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _, describe
 from oekoaudit.services import Services
-from oekoaudit.services.audits import requirement_reference
 from oekoaudit.ui import prompts, style
 from oekoaudit.ui.dialogs.finding import FindingDialog, FindingTarget, push_deleted
 from oekoaudit.ui.models.findings_model import FINDING_COLUMNS, Column, FindingsModel, ObjectRole, SortRole
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
 from oekoaudit.ui.undo import UndoManager
+from oekoaudit.ui.widgets.tables import RowTable, empty_label, heading_label, setup_table
 
 AnswerSource = Callable[[str], Answer | None]
-
-
-class FindingsTable(QTableView):
-    """A read-only table: Enter opens the row, Delete removes it."""
-
-    open_requested = Signal(QModelIndex)
-    delete_requested = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            emit(self.open_requested, self.currentIndex())
-            event.accept()
-            return
-        if event.key() == Qt.Key.Key_Delete and self.currentIndex().isValid():
-            emit(self.delete_requested)
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-#: Lines of text a row shows (statement, audit); the rest ends in "…" and is in the tooltip.
-ROW_LINES = 2
-
-
-def elide_lines(text: str, metrics: QFontMetrics, font: QFont, width: int, lines: int) -> str:
-    """``text`` wrapped to ``width``, at most ``lines`` lines, the last one ending in "…" if cut."""
-    layout = QTextLayout(text, font)
-    layout.beginLayout()
-    parts: list[str] = []
-    while len(parts) <= lines:
-        line = layout.createLine()
-        if not line.isValid():
-            break
-        line.setLineWidth(width)
-        parts.append(text[line.textStart():line.textStart() + line.textLength()].strip())
-    layout.endLayout()
-    if len(parts) > lines:
-        rest = " ".join(parts[lines - 1:])
-        parts = parts[:lines - 1] + [metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
-    return "\u2028".join(parts)  # Qt's line separator: the view breaks exactly there
-
-
-class LinesDelegate(QStyledItemDelegate):
-    """Wraps a cell's text to at most :data:`ROW_LINES` lines, so that rows keep their padding."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
-        super().initStyleOption(option, index)
-        width = max(option.rect.width() - 16, 20)
-        option.text = elide_lines(option.text, option.fontMetrics, option.font, width, ROW_LINES)
-
-
-def setup_table(table: QTableView, widths: dict[int, int], stretch: int, wrapped: tuple[int, ...] = ()) -> None:
-    """Rows of two lines: long texts wrap once, then end in "…" (the tooltip has all)."""
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.setWordWrap(True)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    table.setSortingEnabled(True)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().lineSpacing() * ROW_LINES + 16)
-    delegate = LinesDelegate(table)
-    for column in wrapped:
-        table.setItemDelegateForColumn(column, delegate)
-    header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setHighlightSections(False)
-    header.setStretchLastSection(False)
-    header.setSortIndicatorShown(True)
-    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-    for column, width in widths.items():
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, width)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-
-
-def empty_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName("empty_label")
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet(f"color: {style.MUTED_TEXT}; padding: 40px;")
-    label.setTextFormat(Qt.TextFormat.RichText)
-    return label
-
-
-def heading_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    font = QFont(label.font())
-    font.setPointSizeF(font.pointSizeF() * 1.25)
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 class FindingsView(QWidget):
@@ -198,7 +96,7 @@ class FindingsView(QWidget):
         self.reminder.setVisible(False)
         layout.addWidget(self.reminder)
 
-        self.table = FindingsTable(self)
+        self.table = RowTable(self)
         self.table.setObjectName("findings_table")
         self.table.setModel(self.proxy)
         col = self.model.column_of
@@ -368,7 +266,7 @@ class FindingsView(QWidget):
         cls = FINDING_CLASS_FOR_RATING.get(rating)
         if cls is None:
             cls = FindingClass.POSITIVE if rating is Rating.CONFORM else FindingClass.OBSERVATION
-        prefill = {"finding_class": cls, "requirement_ref": requirement_reference(detail.checklist, item.ref),
+        prefill = {"finding_class": cls, "requirement_ref": detail.checklist.cite(item.ref),
                    "statement": answer.note if answer else ""}
         lang = i18n.get_language()
         target = FindingTarget(detail.audit.id, item_key=item.key, item_title=f"{item.ref}  {item.title.get(lang)}",
