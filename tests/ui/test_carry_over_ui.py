@@ -18,6 +18,9 @@ IMPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "catalogues" / "
 def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
     folder = os.environ.get("OEKOAUDIT_SHOTS")
     if folder:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()  # let pending layout requests settle before the picture
         Path(folder).mkdir(parents=True, exist_ok=True)
         widget.grab().save(str(Path(folder) / f"{name}.png"))
 

@@ -47,7 +47,7 @@ class NewAuditDialog(FormDialog):
         for info in catalogues:
             text = info.title.get(lang)
             if info.status != "published":
-                text = _("{title} ({status})").format(title=text, status=info.status)
+                text = _("{title} (draft)").format(title=text)
             self.catalogue_combo.addItem(text, info.id)
             self.catalogue_combo.setItemData(self.catalogue_combo.count() - 1, _items(info.item_count),
                                              Qt.ItemDataRole.ToolTipRole)
@@ -99,13 +99,8 @@ class NewAuditDialog(FormDialog):
         self.carry_hint.setObjectName("carry_hint")
         self.carry_hint.setWordWrap(True)
         self.carry_hint.setStyleSheet(f"color: {style.MUTED_TEXT};")
-        carry_box = QWidget(self)
-        carry_layout = QVBoxLayout(carry_box)
-        carry_layout.setContentsMargins(0, 0, 0, 0)
-        carry_layout.setSpacing(3)
-        carry_layout.addWidget(self.carry_combo)
-        carry_layout.addWidget(self.carry_hint)
-        self.form.addRow(_("Carry over from"), carry_box)
+        self.form.addRow(_("Carry over from"), self.carry_combo)
+        self.form.addRow("", self.carry_hint)
         self._legal = services.catalogues.legal_register()
         self.legal_check = QCheckBox(_("Add the legal register (legal compliance check)"), self)
         self.legal_check.setObjectName("legal_check")

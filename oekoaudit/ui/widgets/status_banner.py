@@ -25,8 +25,6 @@ class StatusBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("status_banner")
-        # never squeezed by a tall checklist: the buttons keep their height
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._status: AuditStatus | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 7, 10, 7)
