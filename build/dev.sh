@@ -98,6 +98,11 @@ run_app() {
                 exit 1
             }
         fi
+        # the camera (Qt Multimedia) needs PulseAudio's client library; without it the app runs
+        # and only "Foto aufnehmen" is unavailable
+        if ! ldconfig -p 2>/dev/null | grep -q 'libpulse.so.0'; then
+            apt_install libpulse0 || say "optional: for the camera install libpulse0 (sudo apt-get install libpulse0)"
+        fi
         if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
             say "there is no screen (neither DISPLAY nor WAYLAND_DISPLAY is set)."
             say "on a desktop, run this from its terminal; on a server: xvfb-run -a bash build/dev.sh run"

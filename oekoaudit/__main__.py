@@ -11,6 +11,12 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    # the photo import runs in worker processes ("spawn"); in a PyInstaller bundle a worker is
+    # this same executable, which must hand over to multiprocessing instead of parsing arguments
+    multiprocessing.freeze_support()
+
     from oekoaudit.cli.parser import GUI_COMMANDS, parse_args
 
     args = parse_args(sys.argv[1:] if argv is None else argv)
