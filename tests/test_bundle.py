@@ -150,3 +150,23 @@ def test_screenshot_headless(run, demo_audit_id: str, tmp_path: Path) -> None:  
         image.verify()
     with Image.open(png) as image:
         assert image.width > 100 and image.height > 100
+
+
+def test_photo_import_in_worker_processes(run, demo_audit_id: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The import's worker processes are the bundled executable itself (freeze_support), and the
+    HEIC opener and Pillow's decoders are in the bundle."""
+    from PIL import Image
+
+    folder = tmp_path / "fotos"
+    folder.mkdir()
+    for i, colour in enumerate(("red", "green", "blue", "orange")):
+        Image.new("RGB", (640, 480), colour).save(folder / f"foto_{i}.jpg", quality=90)
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    Image.new("RGB", (320, 240), "purple").save(folder / "handy.heic")
+    result = json.loads(_ok(run("photos", "add", demo_audit_id, str(folder), "--json")))
+    statuses = sorted(f["status"] for f in result["files"])
+    assert statuses == ["imported"] * 5, result
+    listed = json.loads(_ok(run("evidence", "list", demo_audit_id, "--json")))
+    assert {e["name"] for e in listed} >= {"foto_0.jpg", "handy.heic"}

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oekoaudit import i18n
 from oekoaudit.cli import output
-from oekoaudit.cli.parser import EXIT_OK, EXIT_USER_ERROR
+from oekoaudit.cli.parser import EXIT_CANCELLED, EXIT_OK, EXIT_USER_ERROR
+from oekoaudit.domain.evidence import Evidence, FileOutcome, ImportProgress, OutcomeStatus, Target
 from oekoaudit.domain.reuse import GAP_ORDER, ChangeKind, GapStatus
 from oekoaudit.errors import N_, CatalogueError, OekoauditError, UserInputError
 from oekoaudit.i18n import _, ngettext
@@ -376,6 +380,140 @@ def cmd_findings_list(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK
 
 
+def _target(args: argparse.Namespace) -> Target | None:
+    if args.item:
+        return Target.item(args.item)
+    if args.finding:
+        return Target.finding(args.finding)
+    if args.measure:
+        return Target.measure(args.measure)
+    return None
+
+
+@contextlib.contextmanager
+def _ctrl_c_sets(event: threading.Event) -> Iterator[None]:
+    """While inside, Ctrl+C does not stop the program but asks the running work to stop cleanly."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: event.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def cmd_photos_add(args: argparse.Namespace, services: Services) -> int:
+    audit_id = services.audits.resolve(args.audit_id)
+    target = _target(args)
+    cancel = threading.Event()
+    terminal = sys.stderr.isatty()
+
+    def progress(p: ImportProgress) -> None:
+        if terminal:
+            sys.stderr.write("\r\033[K")
+        if not args.json and p.outcome is not None:
+            _print_outcome(p.outcome)
+        if terminal:
+            sys.stderr.write(_("{done} of {total} files").format(done=p.done, total=p.total))
+            sys.stderr.flush()
+
+    with _ctrl_c_sets(cancel):
+        report = services.evidence.import_files(audit_id, args.files, target, caption=args.caption,
+                                                progress=progress, cancel=cancel)
+    if terminal:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+    if args.json:
+        _print_json(output.import_report(audit_id, target, report))
+    else:
+        print(_("Files: {imported} imported, {duplicate} already there, {failed} failed.").format(
+            imported=report.count(OutcomeStatus.IMPORTED), duplicate=report.count(OutcomeStatus.DUPLICATE),
+            failed=report.count(OutcomeStatus.FAILED)))
+    if report.cancelled:
+        left = report.count(OutcomeStatus.CANCELLED)
+        sys.stderr.write(ngettext("Import cancelled; {n} file was not imported.",
+                                  "Import cancelled; {n} files were not imported.", left).format(n=left) + "\n")
+        return EXIT_CANCELLED
+    return EXIT_USER_ERROR if report.failed else EXIT_OK
+
+
+def _print_outcome(o: FileOutcome) -> None:
+    if o.status is OutcomeStatus.IMPORTED:
+        print(_("imported: {name}").format(name=o.path), flush=True)
+    elif o.status is OutcomeStatus.DUPLICATE:
+        print(_("already there: {name}").format(name=o.path), flush=True)
+    elif o.status is OutcomeStatus.FAILED:
+        print(_("failed: {reason}").format(reason=output.outcome_message(o) or o.path), flush=True)
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        text = f"{n} B"
+    elif n < 1024 * 1024:
+        text = f"{n / 1024:.0f} KB"
+    else:
+        text = f"{n / 1024 / 1024:.1f} MB"
+    return text.replace(".", ",") if _lang() == "de" else text
+
+
+def _evidence_line(e: Evidence) -> str:
+    pixels = f"{e.width}×{e.height}" if e.width and e.height else "-"
+    captured = e.captured_at.astimezone().strftime("%Y-%m-%d %H:%M") if e.captured_at else "-"
+    return (f"{e.id[:8]}  {labels.evidence_kind(e.kind):<9} {e.original_name}  {_size(e.size)}  {pixels}  "
+            f"{captured}  {labels.origin(e.origin)}")
+
+
+def _links_line(e: Evidence) -> str:
+    return "; ".join(f"{labels.target_kind(link.target.kind)} {link.label or link.target.ref}" for link in e.links)
+
+
+def cmd_evidence_list(args: argparse.Namespace, services: Services) -> int:
+    found = services.evidence.list(args.audit_id)
+    if args.json:
+        _print_json([output.evidence(e) for e in found])
+        return EXIT_OK
+    if not found:
+        print(_("No photos or documents yet. Add some with: oekoaudit photos add AUDIT_ID FILE_OR_DIR"))
+    for e in found:
+        print(_evidence_line(e))
+        if e.caption:
+            print(f"          {e.caption}")
+        if e.links:
+            print(f"          → {_links_line(e)}")
+    return EXIT_OK
+
+
+def cmd_evidence_show(args: argparse.Namespace, services: Services) -> int:
+    e = services.evidence.get(args.evidence_id)
+    if args.json:
+        _print_json(output.evidence(e))
+        return EXIT_OK
+    print(e.original_name)
+    hidden = " (" + _("hidden in reports") + ")" if e.hide_location else ""
+    redacted = " (" + _("with redactions") + ")" if e.redacted else ""
+    rows = [
+        (_("Id"), e.id),
+        (_("Kind"), f"{labels.evidence_kind(e.kind)} ({e.media_type})"),
+        (_("Size"), _size(e.size) + (f", {e.width}×{e.height}" if e.width and e.height else "")),
+        (_("Caption"), e.caption or "-"),
+        (_("Captured"), e.captured_at.astimezone().strftime("%Y-%m-%d %H:%M") if e.captured_at else "-"),
+        (_("Camera"), e.camera or "-"),
+        (_("Location"), "-" if e.location is None else
+         f"{e.location.latitude:.6f}, {e.location.longitude:.6f}{hidden}"),
+        (_("Imported"), " ".join(filter(None, [e.imported_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                                               if e.imported_at else "", e.imported_by,
+                                               f"({labels.evidence_source(e.source)})"]))),
+        (_("Origin"), labels.origin(e.origin)),
+        (_("Annotations"), f"{len(e.annotations)}{redacted}"),
+        (_("Linked to"), _links_line(e) or "-"),
+        ("SHA-256", e.sha256),
+    ]
+    for label, value in rows:
+        print(f"  {label}: {value}")
+    return EXIT_OK
+
+
 GAP_ORDER_LIST = sorted(GapStatus, key=GAP_ORDER.__getitem__)
 
 
@@ -497,6 +635,9 @@ _STORE_COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Serv
     ("actions", "list"): cmd_actions_list,
     ("findings", "list"): cmd_findings_list,
     ("answer", None): cmd_answer,
+    ("photos", "add"): cmd_photos_add,
+    ("evidence", "list"): cmd_evidence_list,
+    ("evidence", "show"): cmd_evidence_show,
 }
 _CATALOGUE_COMMANDS: dict[str, Callable[[argparse.Namespace, CatalogueService], int]] = {
     "list": cmd_catalogue_list,
@@ -532,7 +673,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         sys.stderr.write(_("Cancelled.") + "\n")
-        return 130
+        return EXIT_CANCELLED
     except OSError as exc:
         sys.stderr.write(_("Error: {message}").format(message=f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))
                          + "\n")

@@ -8,9 +8,11 @@ from typing import Any
 from oekoaudit.domain.audit import Audit, AuditDetail, AuditSummary, Signature
 from oekoaudit.domain.award import AwardResult
 from oekoaudit.domain.checklist import CatalogueInfo, Checklist, Item, Section, Text
+from oekoaudit.domain.evidence import Evidence, FileOutcome, ImportReport, OutcomeStatus, Target
 from oekoaudit.domain.finding import Finding, OpenAction
 from oekoaudit.domain.reuse import Gap
 from oekoaudit.domain.scoring import Progress
+from oekoaudit.i18n import _
 from oekoaudit.services.reuse import Comparison
 
 
@@ -200,4 +202,42 @@ def award(detail: AuditDetail, result: AwardResult | None) -> dict[str, Any]:
             {"rule": c.rule.value, "key": c.key, "required": c.required, "actual": c.actual, "passed": c.passed,
              "assessed": c.assessed} for c in result.checks
         ],
+    }
+
+
+def evidence(e: Evidence) -> dict[str, Any]:
+    return {
+        "id": e.id, "sha256": e.sha256, "kind": e.kind.value, "media_type": e.media_type, "name": e.original_name,
+        "size": e.size, "width": e.width, "height": e.height, "captured_at": _iso(e.captured_at),
+        "camera": e.camera,
+        "location": None if e.location is None else {"latitude": e.location.latitude,
+                                                     "longitude": e.location.longitude,
+                                                     "altitude": e.location.altitude},
+        "hide_location": e.hide_location,
+        "imported_at": _iso(e.imported_at), "imported_by": e.imported_by, "source": e.source.value,
+        "origin": e.origin.value, "caption": e.caption, "annotations": len(e.annotations), "redacted": e.redacted,
+        "links": [{"kind": link.target.kind.value, "ref": link.target.ref, "label": link.label} for link in e.links],
+        "position": e.position,
+    }
+
+
+def outcome_message(o: FileOutcome) -> str | None:
+    """Why a file was not imported, in the user's language (None when it was)."""
+    if not o.template:
+        return None
+    translated = _(o.template)
+    try:
+        return translated.format(**dict(o.params))
+    except (KeyError, IndexError, ValueError):
+        return translated
+
+
+def import_report(audit_id: str, target: Target | None, report: ImportReport) -> dict[str, Any]:
+    return {
+        "audit_id": audit_id,
+        "target": None if target is None else {"kind": target.kind.value, "ref": target.ref},
+        "cancelled": report.cancelled,
+        "counts": {status.value: report.count(status) for status in OutcomeStatus},
+        "files": [{"path": o.path, "status": o.status.value, "evidence_id": o.evidence_id,
+                   "message": outcome_message(o)} for o in report.outcomes],
     }

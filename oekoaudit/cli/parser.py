@@ -15,6 +15,7 @@ GUI_COMMANDS = frozenset({"gui", "screenshot"})
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
 EXIT_USAGE = 2
+EXIT_CANCELLED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -195,6 +196,27 @@ def build_parser() -> argparse.ArgumentParser:
     _audit_id(findings_list)
     _json_flag(findings_list)
 
+    photos = command("photos", _("add photos and documents to an audit"))
+    photos_sub = photos.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    photos_add = _action(photos_sub, "add", _("import photos and documents (files or whole folders) into an audit"))
+    _audit_id(photos_add)
+    photos_add.add_argument("files", nargs="+", metavar="FILE_OR_DIR",
+                            help=_("a file, or a folder (with its sub-folders)"))
+    attach = photos_add.add_mutually_exclusive_group()
+    attach.add_argument("--item", metavar="KEY", help=_("attach to this checklist item, e.g. 8.1"))
+    attach.add_argument("--finding", metavar="ID", help=_("attach to this finding (id or its first characters)"))
+    attach.add_argument("--measure", metavar="ID", help=_("attach to this measure (id or its first characters)"))
+    photos_add.add_argument("--caption", default="", metavar="TEXT", help=_("caption of every file imported"))
+    _json_flag(photos_add)
+    evidence = command("evidence", _("list and show an audit's photos and documents"))
+    evidence_sub = evidence.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    evidence_list = _action(evidence_sub, "list", _("list an audit's photos and documents in gallery order"))
+    _audit_id(evidence_list)
+    _json_flag(evidence_list)
+    evidence_show = _action(evidence_sub, "show", _("show a photo or document with its details and links"))
+    evidence_show.add_argument("evidence_id", metavar="EVIDENCE_ID", help=_("evidence id (or its first characters)"))
+    _json_flag(evidence_show)
+
     answer = command("answer", _("answer a checklist item"))
     _audit_id(answer)
     answer.add_argument("item_key", metavar="ITEM_KEY", help=_("item key, e.g. 6.1.2"))
@@ -240,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     shot = command("screenshot", _("render the main window to a PNG image (offscreen)"))
     shot.add_argument("--audit", metavar="AUDIT_ID", help=_("show this audit"))
-    shot.add_argument("--view", default=None, metavar="NAME", help=_("overview, plan, checklist (default), findings, actions, self_assessment, gap or compare"))
+    shot.add_argument("--view", default=None, metavar="NAME", help=_("overview, plan, checklist (default), findings, evidence, actions, self_assessment, gap or compare"))
     shot.add_argument("--size", default="1280x800", metavar="WxH", help=_("window size (default 1280x800)"))
     shot.add_argument("-o", "--output", required=True, metavar="FILE.png", help=_("where to write the PNG"))
 

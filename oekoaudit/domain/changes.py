@@ -11,6 +11,8 @@ class Changes:
     audits: bool = False
     answers: bool = False
     findings: bool = False
+    #: photos and documents, their links, captions, annotations or order
+    evidence: bool = False
     #: the audit concerned, if the change is limited to one
     audit_id: str | None = None
     #: the item keys concerned, if the change is limited to some answers

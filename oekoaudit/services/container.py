@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import getpass
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from oekoaudit import paths
 from oekoaudit.services.audits import AuditService, OrganisationService
 from oekoaudit.services.catalogue import CatalogueService
+from oekoaudit.services.evidence import EvidenceService
 from oekoaudit.services.measures import MeasureService
 from oekoaudit.services.reuse import Mappings, ReuseService
+from oekoaudit.services.settings import load_settings
 from oekoaudit.storage.backup import list_backups
 from oekoaudit.storage.store import Store
 
@@ -33,6 +37,7 @@ class Services:
     audits: AuditService
     measures: MeasureService
     reuse: ReuseService
+    evidence: EvidenceService
     _store: Store = field(repr=False)
 
     def info(self) -> StoreInfo:
@@ -72,5 +77,22 @@ def open_services(data_dir: Path | str | None = None, catalogue_folders: tuple[P
         audits=audits,
         measures=measures,
         reuse=ReuseService(audits, catalogues, mappings, measures),
+        evidence=EvidenceService(store, audits, user_name(folder)),
         _store=store,
     )
+
+
+def user_name(data_dir: Path) -> Callable[[], str]:
+    """Who is working: the auditor's name from the settings (read when asked, so a change in the
+    window counts at once), else the operating system's login name."""
+
+    def name() -> str:
+        configured = " ".join(load_settings(data_dir).auditor_name.split())
+        if configured:
+            return configured
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError, ImportError):  # no login name (a service account, a container)
+            return ""
+
+    return name

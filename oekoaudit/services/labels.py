@@ -5,6 +5,7 @@ from __future__ import annotations
 from oekoaudit.domain.audit import AuditKind, AuditStatus, TeamRole
 from oekoaudit.domain.award import AwardRule
 from oekoaudit.domain.checklist import DocumentedInformation, Relation
+from oekoaudit.domain.evidence import EvidenceKind, Origin, OutcomeStatus, Source, TargetKind
 from oekoaudit.domain.finding import ActionStatus, FindingClass
 from oekoaudit.domain.reuse import ChangeKind, GapStatus
 from oekoaudit.domain.scoring import Verdict
@@ -133,3 +134,32 @@ def award_check(rule: AwardRule, key: str | None, required: float, actual: float
     if rule is AwardRule.FULFILLED_SHARE:
         required, actual = round(100 * required), round(100 * actual)
     return _(_AWARD[rule]).format(key=key or "", required=int(required), actual=int(actual))
+
+
+_EVIDENCE_KIND = {EvidenceKind.PHOTO: N_("photo"), EvidenceKind.DOCUMENT: N_("document")}
+_ORIGIN = {Origin.ON_SITE: N_("captured on site"), Origin.IMPORTED_LATER: N_("imported later")}
+_SOURCE = {Source.FILE: N_("file"), Source.CLIPBOARD: N_("clipboard"), Source.CAMERA: N_("camera")}
+_TARGET_KIND = {TargetKind.ITEM: N_("checklist item"), TargetKind.FINDING: N_("finding"),
+                TargetKind.MEASURE: N_("measure")}
+_OUTCOME = {OutcomeStatus.IMPORTED: N_("imported"), OutcomeStatus.DUPLICATE: N_("already there"),
+            OutcomeStatus.FAILED: N_("failed"), OutcomeStatus.CANCELLED: N_("cancelled")}
+
+
+def evidence_kind(value: EvidenceKind) -> str:
+    return _(_EVIDENCE_KIND[value])
+
+
+def origin(value: Origin) -> str:
+    return _(_ORIGIN[value])
+
+
+def evidence_source(value: Source) -> str:
+    return _(_SOURCE[value])
+
+
+def target_kind(value: TargetKind) -> str:
+    return _(_TARGET_KIND[value])
+
+
+def outcome(value: OutcomeStatus) -> str:
+    return _(_OUTCOME[value])

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -204,6 +206,7 @@ class EvidenceRecord(SyncMixin, Base):
     """A photo or document; the original lives in ``blobs/`` under its SHA-256."""
 
     __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_audit_sha256", "audit_id", "sha256"),)
     audit_id: Mapped[str] = mapped_column(ForeignKey("audits.id"), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     media_type: Mapped[str] = mapped_column(String(100))
@@ -212,6 +215,19 @@ class EvidenceRecord(SyncMixin, Base):
     captured_at: Mapped[datetime | None] = mapped_column(default=None)
     caption: Mapped[str] = mapped_column(Text, default="")
     annotations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # revision 0005: what the import learnt about the file, and the gallery order
+    kind: Mapped[str] = mapped_column(String(16), default="photo", server_default="photo")  # photo | document
+    width: Mapped[int | None] = mapped_column(Integer, default=None)  # as displayed (EXIF orientation applied)
+    height: Mapped[int | None] = mapped_column(Integer, default=None)
+    camera: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    latitude: Mapped[float | None] = mapped_column(Float, default=None)
+    longitude: Mapped[float | None] = mapped_column(Float, default=None)
+    altitude: Mapped[float | None] = mapped_column(Float, default=None)
+    hide_location: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    imported_at: Mapped[datetime | None] = mapped_column(default=None)
+    imported_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    source: Mapped[str] = mapped_column(String(16), default="file", server_default="file")  # file | clipboard | camera
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class EvidenceLinkRecord(SyncMixin, Base):

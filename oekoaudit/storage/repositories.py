@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,8 +30,18 @@ from oekoaudit.domain.audit import (
     TeamRole,
 )
 from oekoaudit.domain.checklist import AnswerScale, Rating
+from oekoaudit.domain.evidence import (
+    Evidence,
+    EvidenceKind,
+    EvidenceLink,
+    GeoPoint,
+    Source,
+    Target,
+    parse_shapes,
+)
 from oekoaudit.domain.finding import ActionStatus, Finding, FindingClass
 from oekoaudit.domain.programme import Measure, MeasureStatus
+from oekoaudit.errors import UserInputError
 from oekoaudit.storage.orm import (
     AnswerRecord,
     AuditRecord,
@@ -65,6 +76,26 @@ def _json(value: Any) -> str | None:
     if value is None:
         return None
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
+
+
+#: Columns of an evidence record that a copy for another audit takes over as they are.
+_EVIDENCE_COPIED = ("kind", "width", "height", "camera", "latitude", "longitude", "altitude", "hide_location",
+                    "imported_at", "imported_by", "source")
+
+E = TypeVar("E", bound=Enum)
+
+
+def _enum(enum: type[E], value: str, default: E) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        return default
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    """``IN (…)`` lists short enough for any SQLite build."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _team_member(raw: dict[str, Any]) -> TeamMember:
@@ -207,7 +238,8 @@ class Repository:
         a, s, o = row
         return self._audit(a, s, o, titles), a.catalogue_fingerprint
 
-    def _ids_with_prefix(self, model: type[AuditRecord] | type[FindingRecord], prefix: str) -> list[str]:
+    def _ids_with_prefix(self, model: type[AuditRecord] | type[FindingRecord] | type[MeasureRecord]
+                         | type[EvidenceRecord], prefix: str) -> list[str]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = select(model.id).where(model.deleted_at.is_(None), model.id.like(escaped + "%", escape="\\"))
         return list(self.session.scalars(query))
@@ -310,13 +342,190 @@ class Repository:
         assert old is not None
         record = EvidenceRecord(audit_id=audit_id, sha256=old.sha256, media_type=old.media_type,
                                 original_name=old.original_name, size=old.size, captured_at=old.captured_at,
-                                caption=old.caption, annotations=list(old.annotations or []))
+                                caption=old.caption, annotations=list(old.annotations or []),
+                                **{name: getattr(old, name) for name in _EVIDENCE_COPIED},
+                                position=self.next_evidence_position(audit_id))
         self._add(record, "evidence")
         return record.id
 
     def link_evidence(self, evidence_id: str, target_kind: str, target_id: str, position: int = 0) -> None:
         self._add(EvidenceLinkRecord(evidence_id=evidence_id, target_kind=target_kind, target_id=target_id,
                                      position=position), "evidence_link")
+
+    # ---- evidence ---------------------------------------------------------------------
+
+    def _evidence_many(self, records: list[EvidenceRecord]) -> list[Evidence]:
+        """Domain evidence with its links: live links, and for removed evidence the links removed with it
+        (they come back with it). Links to removed answers, findings and measures are left out."""
+        if not records:
+            return []
+        by_id = {r.id: r for r in records}
+        links: dict[str, list[EvidenceLinkRecord]] = defaultdict(list)
+        for chunk in _chunks(list(by_id)):
+            for link in self.session.scalars(select(EvidenceLinkRecord).where(
+                    EvidenceLinkRecord.evidence_id.in_(chunk)).order_by(EvidenceLinkRecord.created_at)):
+                owner = by_id[link.evidence_id]
+                if link.deleted_at is None or (owner.deleted_at is not None and link.deleted_at == owner.deleted_at):
+                    links[link.evidence_id].append(link)
+        targets = self._link_targets([link for group in links.values() for link in group])
+        result = []
+        for r in records:
+            shown = tuple(dict.fromkeys(targets[(link.target_kind, link.target_id)] for link in links[r.id]
+                                        if (link.target_kind, link.target_id) in targets))
+            result.append(self._evidence(r, shown))
+        return result
+
+    def _link_targets(self, links: list[EvidenceLinkRecord]) -> dict[tuple[str, str], EvidenceLink]:
+        """(stored kind, stored id) → the link as the domain names it (answers become item keys)."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for link in links:
+            wanted[link.target_kind].add(link.target_id)
+        found: dict[tuple[str, str], EvidenceLink] = {}
+        for chunk in _chunks(sorted(wanted.get("answer", ()))):
+            for record_id, key in self.session.execute(select(AnswerRecord.id, AnswerRecord.item_key).where(
+                    AnswerRecord.id.in_(chunk), AnswerRecord.deleted_at.is_(None))):
+                found[("answer", record_id)] = EvidenceLink(Target.item(key), key)
+        for chunk in _chunks(sorted(wanted.get("finding", ()))):
+            for record_id, statement, ref in self.session.execute(
+                    select(FindingRecord.id, FindingRecord.statement, FindingRecord.requirement_ref).where(
+                        FindingRecord.id.in_(chunk), FindingRecord.deleted_at.is_(None))):
+                found[("finding", record_id)] = EvidenceLink(Target.finding(record_id), statement or ref)
+        for chunk in _chunks(sorted(wanted.get("measure", ()))):
+            for record_id, title in self.session.execute(select(MeasureRecord.id, MeasureRecord.title).where(
+                    MeasureRecord.id.in_(chunk), MeasureRecord.deleted_at.is_(None))):
+                found[("measure", record_id)] = EvidenceLink(Target.measure(record_id), title)
+        return found
+
+    @staticmethod
+    def _evidence(r: EvidenceRecord, links: tuple[EvidenceLink, ...] = ()) -> Evidence:
+        try:
+            annotations = parse_shapes(r.annotations)
+        except UserInputError:
+            annotations = ()  # damaged vectors (a hand-edited database): the picture still shows
+        location = None
+        if r.latitude is not None and r.longitude is not None:
+            try:
+                location = GeoPoint(r.latitude, r.longitude, r.altitude)
+            except ValueError:
+                location = None
+        return Evidence(
+            id=r.id, audit_id=r.audit_id, sha256=r.sha256, kind=_enum(EvidenceKind, r.kind, EvidenceKind.DOCUMENT),
+            media_type=r.media_type, original_name=r.original_name, size=r.size, width=r.width, height=r.height,
+            captured_at=r.captured_at, camera=r.camera, location=location, hide_location=bool(r.hide_location),
+            imported_at=r.imported_at or r.created_at, imported_by=r.imported_by,
+            source=_enum(Source, r.source, Source.FILE), caption=r.caption, annotations=annotations,
+            position=r.position, links=links, deleted=r.deleted_at is not None, revision=r.revision,
+        )
+
+    def evidence_list(self, audit_id: str, include_deleted: bool = False) -> list[Evidence]:
+        """An audit's evidence in gallery order (position, then the order of import)."""
+        query = select(EvidenceRecord).where(EvidenceRecord.audit_id == audit_id)
+        if not include_deleted:
+            query = query.where(EvidenceRecord.deleted_at.is_(None))
+        rows = list(self.session.scalars(query.order_by(EvidenceRecord.position, EvidenceRecord.created_at,
+                                                        EvidenceRecord.id)))
+        return self._evidence_many(rows)
+
+    def evidence(self, evidence_id: str, include_deleted: bool = False) -> Evidence | None:
+        r = self.session.get(EvidenceRecord, evidence_id)
+        if r is None or (r.deleted_at is not None and not include_deleted):
+            return None
+        return self._evidence_many([r])[0]
+
+    def evidence_ids(self, prefix: str) -> list[str]:
+        return self._ids_with_prefix(EvidenceRecord, prefix)
+
+    def evidence_with_content(self, audit_id: str, sha256: str) -> str | None:
+        """The id of the audit's (live) evidence with this content, if there is one."""
+        return self.session.scalars(select(EvidenceRecord.id).where(
+            EvidenceRecord.audit_id == audit_id, EvidenceRecord.sha256 == sha256,
+            EvidenceRecord.deleted_at.is_(None)).order_by(EvidenceRecord.created_at)).first()
+
+    def evidence_hashes(self, audit_id: str | None = None) -> list[tuple[str, str]]:
+        """(evidence id, SHA-256) of live evidence, of one audit or of all."""
+        query = select(EvidenceRecord.id, EvidenceRecord.sha256).where(EvidenceRecord.deleted_at.is_(None))
+        if audit_id is not None:
+            query = query.where(EvidenceRecord.audit_id == audit_id)
+        return [(i, h) for i, h in self.session.execute(query.order_by(EvidenceRecord.created_at))]
+
+    def next_evidence_position(self, audit_id: str) -> int:
+        highest = self.session.scalar(select(func.max(EvidenceRecord.position)).where(
+            EvidenceRecord.audit_id == audit_id))
+        return 0 if highest is None else highest + 1
+
+    def add_evidence(self, audit_id: str, **fields: Any) -> str:
+        record = EvidenceRecord(audit_id=audit_id, annotations=[], **fields)
+        self._add(record, "evidence")
+        return record.id
+
+    def update_evidence(self, evidence_id: str, **values: Any) -> bool:
+        record = self.session.get(EvidenceRecord, evidence_id)
+        assert record is not None
+        return self._change(record, "evidence", **values)
+
+    def set_evidence_deleted(self, evidence_id: str, deleted: bool) -> bool:
+        """Tombstone evidence with its live links (one time stamp), or bring both back."""
+        record = self.session.get(EvidenceRecord, evidence_id)
+        assert record is not None
+        if (record.deleted_at is not None) == deleted:
+            return False
+        stamp = record.deleted_at
+        links = list(self.session.scalars(select(EvidenceLinkRecord).where(
+            EvidenceLinkRecord.evidence_id == evidence_id)))
+        if deleted:
+            now = utcnow()
+            for link in links:
+                if link.deleted_at is None:
+                    self._change(link, "evidence_link", deleted_at=now)
+            return self._change(record, "evidence", deleted_at=now)
+        for link in links:
+            if link.deleted_at is not None and link.deleted_at == stamp:
+                self._change(link, "evidence_link", deleted_at=None)
+        return self._change(record, "evidence", deleted_at=None)
+
+    def set_evidence_link(self, evidence_id: str, target_kind: str, target_id: str, linked: bool) -> bool:
+        """Link (reviving an old tombstoned link rather than adding another) or unlink; idempotent."""
+        rows = list(self.session.scalars(select(EvidenceLinkRecord).where(
+            EvidenceLinkRecord.evidence_id == evidence_id, EvidenceLinkRecord.target_kind == target_kind,
+            EvidenceLinkRecord.target_id == target_id).order_by(EvidenceLinkRecord.created_at)))
+        live = [r for r in rows if r.deleted_at is None]
+        if linked:
+            if live:
+                return False
+            position = self._next_link_position(target_kind, target_id)
+            if rows:
+                return self._change(rows[-1], "evidence_link", deleted_at=None, position=position)
+            self.link_evidence(evidence_id, target_kind, target_id, position)
+            return True
+        now = utcnow()
+        for r in live:
+            self._change(r, "evidence_link", deleted_at=now)
+        return bool(live)
+
+    def _next_link_position(self, target_kind: str, target_id: str) -> int:
+        highest = self.session.scalar(select(func.max(EvidenceLinkRecord.position)).where(
+            EvidenceLinkRecord.target_kind == target_kind, EvidenceLinkRecord.target_id == target_id,
+            EvidenceLinkRecord.deleted_at.is_(None)))
+        return 0 if highest is None else highest + 1
+
+    def item_answer_id(self, audit_id: str, item_key: str) -> str | None:
+        """The id of the item's live answer record, if it has one."""
+        return self.session.scalars(select(AnswerRecord.id).where(
+            AnswerRecord.audit_id == audit_id, AnswerRecord.item_key == item_key,
+            AnswerRecord.deleted_at.is_(None))).first()
+
+    def ensure_answer(self, audit_id: str, item_key: str, open_result: str) -> str:
+        """The item's answer record, created open if the item has none (evidence attaches to it);
+        a removed one comes back open, without its old result."""
+        record = self.session.scalars(select(AnswerRecord).where(AnswerRecord.audit_id == audit_id,
+                                                                 AnswerRecord.item_key == item_key)).first()
+        if record is None:
+            record = AnswerRecord(audit_id=audit_id, item_key=item_key, result=open_result, note="",
+                                  carried_over=False)
+            self._add(record, "answer")
+        elif record.deleted_at is not None:
+            self._change(record, "answer", deleted_at=None, result=open_result, note="", carried_over=False)
+        return record.id
 
     # ---- findings ---------------------------------------------------------------------
 
@@ -398,6 +607,13 @@ class Repository:
         record = MeasureRecord(organisation_id=organisation_id, title=title, **fields)
         self._add(record, "measure")
         return self._measure(record)
+
+    def measure(self, measure_id: str) -> Measure | None:
+        r = self.session.get(MeasureRecord, measure_id)
+        return None if r is None or r.deleted_at is not None else self._measure(r)
+
+    def measure_ids(self, prefix: str) -> list[str]:
+        return self._ids_with_prefix(MeasureRecord, prefix)
 
     def measures(self, organisation_id: str | None = None, audit_id: str | None = None) -> list[Measure]:
         query = select(MeasureRecord).where(MeasureRecord.deleted_at.is_(None))

@@ -6,11 +6,12 @@ Layout of a data directory::
     oekoaudit.lock        held while a process has the store open (+ .json: who holds it)
     session.running       exists while the store is open; found at opening = last run crashed
     blobs/                evidence originals by SHA-256 (immutable)
+    blobs/.staging/       originals being written by an import (leftovers of a crash are swept at opening)
     cache/                previews and thumbnails (always re-creatable)
     backups/              verified, rotated copies of the database
 
-Opening: lock → integrity check (full after a crash, quick otherwise) → backup when due →
-migrations (with a backup first) → device id → session marker.
+Opening: lock → sweep of half-written blobs → integrity check (full after a crash, quick
+otherwise) → backup when due → migrations (with a backup first) → device id → session marker.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ class Store:
         self.recovered_from_crash = False
         #: True when opening applied schema migrations (a backup was made first).
         self.migrated = False
+        #: How many half-written blobs of an interrupted import opening removed.
+        self.staging_swept = 0
 
     # ---- lifecycle ------------------------------------------------------------------
 
@@ -87,6 +90,7 @@ class Store:
         try:
             marker = self.data_dir / SESSION_MARKER
             self.recovered_from_crash = marker.exists()
+            self.staging_swept = self._sweep_staging()
             existed = self.db_path.exists() and self.db_path.stat().st_size > 0
             if existed:
                 self._check_integrity(full=self.recovered_from_crash)
@@ -140,6 +144,16 @@ class Store:
     def _release_lock(self) -> None:
         if self._lock.is_locked:
             self._lock.release(force=True)
+
+    def _sweep_staging(self) -> int:
+        """Remove originals an import staged but never committed (it crashed or was killed); they are
+        referenced by nothing. Done under the lock, so no import of this store is running."""
+        from oekoaudit.evidence.blobs import BlobStore
+
+        try:
+            return BlobStore(self.blobs_dir, self.cache_dir).sweep_staging()
+        except OSError:
+            return 0  # a leftover that cannot be removed now does no harm; the next opening tries again
 
     # ---- integrity and backups ------------------------------------------------------
 

@@ -89,3 +89,44 @@ def test_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkeypa
         conn.close()
     assert version == golden.stem.removeprefix("rev_")
     assert "measures" not in tables  # the first table of 0002 was rolled back with the rest
+
+
+def test_evidence_of_revision_0004_is_upgraded(tmp_path: Path) -> None:
+    """0005 adds what the evidence module records; stored evidence keeps its caption, annotations
+    and links, photos and documents are told apart by their media type, and the import time is
+    the time the record was made."""
+    from datetime import UTC, datetime
+
+    from oekoaudit.domain.evidence import EvidenceKind, Origin, ShapeKind, Source, Target
+    from oekoaudit.services import open_services
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(GOLDEN / "rev_0004.sqlite", data_dir / "oekoaudit.sqlite")
+    with open_services(data_dir) as services:
+        audit_id = "cccccccc-0000-4000-8000-000000000001"
+        photo, document = services.evidence.list(audit_id)
+        assert (photo.id, document.id) == ("99999999-0000-4000-8000-000000000001",
+                                           "99999999-0000-4000-8000-000000000002")
+        assert (photo.kind, document.kind) == (EvidenceKind.PHOTO, EvidenceKind.DOCUMENT)
+        assert photo.caption == "Ölspuren unter dem Kompressor" and photo.original_name == "Kompressorraum.jpg"
+        assert [s.kind for s in photo.annotations] == [ShapeKind.ARROW]
+        assert photo.imported_at == datetime(2025, 3, 1, 9, 40, tzinfo=UTC)
+        assert (photo.width, photo.height, photo.location, photo.camera, photo.imported_by) == (None, None, None, "", "")
+        assert (photo.hide_location, photo.source, photo.position) == (False, Source.FILE, 0)
+        assert photo.origin is Origin.ON_SITE  # captured on the audit's day
+        assert document.origin is Origin.IMPORTED_LATER  # no capture time
+        assert {link.target for link in photo.links} == {Target.item("8.2"),
+                                                         Target.finding("eeeeeeee-0000-4000-8000-000000000001")}
+        assert [link.target for link in document.links] == [Target.measure("ffffffff-0000-4000-8000-000000000001")]
+        # the golden database came without its blobs
+        assert sorted(services.evidence.verify(audit_id)) == [(photo.id, "missing"), (document.id, "missing")]
+        # and the upgraded records take changes
+        assert services.evidence.set_caption(photo.id, "  Ölspuren,\n  Kompressor 2 ").caption == \
+            "Ölspuren, Kompressor 2"
+    conn = sqlite3.connect(data_dir / "oekoaudit.sqlite")
+    try:
+        indexes = {r[1] for r in conn.execute("PRAGMA index_list('evidence')")}
+    finally:
+        conn.close()
+    assert "ix_evidence_audit_sha256" in indexes

@@ -119,3 +119,19 @@ def test_opening_makes_a_backup_when_one_is_due(data_dir: Path) -> None:
     assert len(backups.list_backups(data_dir / "backups")) == 1
     Store.open(data_dir).close()  # not due again within the interval
     assert len(backups.list_backups(data_dir / "backups")) == 1
+
+
+def test_opening_sweeps_blobs_an_interrupted_import_left_half_written(data_dir: Path) -> None:
+    Store.open(data_dir).close()
+    staging = data_dir / "blobs" / ".staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / "3f2a.part").write_bytes(b"half a photo")
+    sha = "ab" + "0" * 62
+    kept = data_dir / "blobs" / "ab" / sha
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"a committed original")
+    with Store.open(data_dir) as store:
+        assert store.staging_swept == 1
+    assert list(staging.iterdir()) == [] and kept.read_bytes() == b"a committed original"
+    with Store.open(data_dir) as store:
+        assert store.staging_swept == 0
