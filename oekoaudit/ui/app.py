@@ -187,6 +187,7 @@ def _screenshot(app, services, audit_id: str | None, view: str, size: tuple[int,
             app.processEvents()
         window.workspace.checklist.reveal_current()
         app.processEvents()
+        _settle(app)
         pixmap = window.grab()
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -200,3 +201,17 @@ def _screenshot(app, services, audit_id: str | None, view: str, size: tuple[int,
     finally:
         window.close()
         worker.shutdown()
+
+
+def _settle(app, rounds: int = 50) -> None:  # type: ignore[no-untyped-def]
+    """Let background work the view started (thumbnails) finish and show its results."""
+    from PySide6.QtCore import QDeadlineTimer, QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    idle = 0
+    for _round in range(rounds):
+        pool.waitForDone(QDeadlineTimer(5000))
+        app.processEvents()  # results arrive, and may start more work
+        idle = idle + 1 if pool.activeThreadCount() == 0 else 0
+        if idle == 2:
+            break

@@ -17,6 +17,7 @@ from oekoaudit import __version__, i18n
 from oekoaudit.domain.audit import AuditKind
 from oekoaudit.domain.changes import Changes
 from oekoaudit.domain.checklist import Rating
+from oekoaudit.domain.evidence import Target
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _, describe
 from oekoaudit.services import Services
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self._build_lifecycle_actions(menu_bar)
         self._build_findings_actions(menu_bar)
         self._build_reuse_actions()
+        self._build_evidence_actions(menu_bar)
 
         view_menu = menu_bar.addMenu(_("&View"))
         self.action_show_overview = QAction(_("&Overview"), self)
@@ -189,6 +191,76 @@ class MainWindow(QMainWindow):
         self.action_show_gap.triggered.connect(lambda: self.workspace.show_view("gap"))
         self.action_show_compare.triggered.connect(lambda: self.workspace.show_view("compare"))
         self._on_workspace_detail_shown(self.workspace.detail)
+
+    def _build_evidence_actions(self, menu_bar: Any) -> None:
+        """Photos and documents: add files or a folder, paste, take a photo; the gallery."""
+        self._camera_available: bool | None = None
+        self.evidence_menu = menu_bar.addMenu(_("E&vidence"))
+        self.evidence_menu.setObjectName("evidence_menu")
+        self.evidence_menu.setToolTipsVisible(True)
+        self.action_add_evidence = QAction(_("Add &photos/files …"), self)
+        self.action_add_evidence.setObjectName("action_add_evidence")
+        self.action_add_evidence.setStatusTip(_("Import photos and documents into the open audit (in the "
+                                                "checklist: linked to the current item)"))
+        self.action_add_evidence_folder = QAction(_("Add &folder …"), self)
+        self.action_add_evidence_folder.setObjectName("action_add_evidence_folder")
+        self.action_take_photo = QAction(_("&Take photo …"), self)
+        self.action_take_photo.setObjectName("action_take_photo")
+        self.action_paste_evidence = QAction(_("&Paste picture or files"), self)
+        self.action_paste_evidence.setObjectName("action_paste_evidence")
+        self.action_paste_evidence.setShortcuts(QKeySequence.StandardKey.Paste)
+        self.action_paste_evidence.setStatusTip(_("Add the picture or the files on the clipboard to the audit"))
+        self.action_show_evidence = QAction(_("Photos & evidence").replace("&", "&&"), self)
+        self.action_show_evidence.setShortcut(QKeySequence("Ctrl+4"))
+        for action in (self.action_add_evidence, self.action_add_evidence_folder, self.action_take_photo,
+                       self.action_paste_evidence):
+            self.evidence_menu.addAction(action)
+        self.evidence_menu.addSeparator()
+        self.evidence_menu.addAction(self.action_show_evidence)
+        ui = self.workspace.evidence_ui
+        self.action_add_evidence.triggered.connect(lambda _checked=False: ui.add_files(self, self.evidence_target()))
+        self.action_add_evidence_folder.triggered.connect(
+            lambda _checked=False: ui.add_folder(self, self.evidence_target()))
+        self.action_take_photo.triggered.connect(lambda _checked=False: ui.take_photo(self, self.evidence_target()))
+        self.action_paste_evidence.triggered.connect(lambda _checked=False: ui.paste(self, self.evidence_target()))
+        self.action_show_evidence.triggered.connect(lambda: self.workspace.show_view("evidence"))
+        self.evidence_menu.aboutToShow.connect(self.update_camera_action)
+        self.workspace.detail_shown.connect(self._on_evidence_detail_shown)
+        self._on_evidence_detail_shown(self.workspace.detail)
+
+    def _on_evidence_detail_shown(self, detail: Any) -> None:
+        writable = detail is not None and not detail.audit.read_only
+        for action in (self.action_add_evidence, self.action_add_evidence_folder, self.action_paste_evidence):
+            action.setEnabled(writable)
+        # whether there is a camera is looked up when the menu opens (it loads Qt Multimedia)
+        self.action_take_photo.setEnabled(writable and self._camera_available is not False)
+        self.action_show_evidence.setEnabled(detail is not None)
+
+    def update_camera_action(self) -> bool:
+        """"Take photo…" works only with Qt Multimedia and a camera; otherwise its tooltip says why."""
+        from oekoaudit.ui.dialogs import camera
+
+        available, reason = camera.availability()
+        self._camera_available = available
+        detail = self.workspace.detail
+        self.action_take_photo.setEnabled(available and detail is not None and not detail.audit.read_only)
+        self.action_take_photo.setToolTip(reason or _("Take a photo with this computer's camera"))
+        self.action_take_photo.setStatusTip(reason)
+        return available
+
+    def evidence_target(self) -> Target | None:
+        """What evidence added from the menu is linked to: the checklist's item, the finding chosen,
+        the item the gallery shows; else nothing."""
+        view = self.workspace.current_view() if self.workspace.detail is not None else ""
+        if view == "checklist":
+            key = self.workspace.checklist.current_item_key()
+            return Target.item(key) if key else None
+        if view == "findings":
+            finding = self.workspace.findings.current_finding()
+            return Target.finding(finding.id) if finding is not None else None
+        if view == "evidence":
+            return self.workspace.gallery.current_target()
+        return None
 
     def add_legal_register(self) -> None:
         """Add the legal register to the open audit (its answers stay as they are)."""
@@ -610,6 +682,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.flush()
+        self.workspace.evidence_ui.importer.cancel_all()  # files being read are finished, the rest dropped
         self.tasks.wait()
         self._save_ui_state()
         super().closeEvent(event)

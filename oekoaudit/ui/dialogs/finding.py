@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from oekoaudit.domain.changes import Changes
+from oekoaudit.domain.evidence import Target
 from oekoaudit.domain.finding import NONCONFORMITIES, ActionStatus, Finding, FindingClass
 from oekoaudit.i18n import _
 from oekoaudit.services import Services, labels
@@ -44,6 +45,7 @@ from oekoaudit.ui.models.findings_model import CLASS_ORDER, class_icon
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import DbWorker
 from oekoaudit.ui.undo import UndoManager
+from oekoaudit.ui.widgets.evidence_strip import EvidenceStrip
 
 #: The part of a finding that stays editable on a closed audit (as the service's FOLLOW_UP_FIELDS).
 FOLLOW_UP = ("correction", "root_cause", "corrective_action", "owner", "due_date", "status",
@@ -246,6 +248,15 @@ class FindingDialog(WritingDialog):
         self.statement_hint.setWordWrap(True)
         self.statement_hint.setStyleSheet(f"color: {style.ERROR_TEXT};")
         form.addRow("", self.statement_hint)
+        # its photos and documents (once the finding is saved: a new one has no id to link to yet)
+        self.evidence_strip = EvidenceStrip(self.finding_box)
+        self.evidence_hint = QLabel(_("Photos and documents can be added once the finding is saved."),
+                                    self.finding_box)
+        self.evidence_hint.setWordWrap(True)
+        self.evidence_hint.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        self.evidence_hint.setVisible(False)
+        form.addRow(self.evidence_strip)
+        form.addRow(self.evidence_hint)
         columns.addWidget(self.finding_box, 1)
 
         # ---- right: what is done about it
@@ -324,6 +335,18 @@ class FindingDialog(WritingDialog):
     @property
     def save_button(self) -> Any:
         return self.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+    def attach_evidence(self, ui: Any) -> None:
+        """Show the finding's photos and documents (an EvidenceUi of the window); files dropped onto
+        the dialog are linked to the finding. Only for a saved finding of the audit that is open."""
+        if self.finding is None:
+            self.evidence_hint.setVisible(True)
+            return
+        if ui.audit_id != self.finding.audit_id:
+            return
+        self.evidence_strip.attach(ui)
+        self.evidence_strip.watch_drops(self, self.statement_edit, self.evidence_edit)
+        self.evidence_strip.set_target(Target.finding(self.finding.id))
 
     # ---- values -------------------------------------------------------------------------
 

@@ -54,6 +54,8 @@ class FindingsView(QWidget):
         self._detail: AuditDetail | None = None
         self._answer_source: AnswerSource | None = None
         self._dialog: FindingDialog | None = None
+        #: the window's evidence (EvidenceUi): the dialog shows the finding's photos
+        self.evidence_ui: Any = None
         self.setObjectName("findings_view")
         self.model = FindingsModel(FINDING_COLUMNS, self)
         self.proxy = QSortFilterProxyModel(self)
@@ -218,6 +220,8 @@ class FindingsView(QWidget):
         if self._dialog is not None:
             self._dialog.close()
         self._dialog = dialog
+        if self.evidence_ui is not None:
+            dialog.attach_evidence(self.evidence_ui)
         dialog.saved.connect(self._on_dialog_saved)
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
         dialog.open()

@@ -24,14 +24,16 @@ from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _, describe
 from oekoaudit.services import Services
 from oekoaudit.ui import style
+from oekoaudit.ui.evidence_ui import EvidenceUi, watch_rows
 from oekoaudit.ui.lifecycle import AuditLifecycle
 from oekoaudit.ui.qtcompat import emit
-from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
+from oekoaudit.ui.tasks import ChangeNotifier, DbWorker, TaskRunner
 from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.actions_view import ActionsView
 from oekoaudit.ui.views.checklist_view import ChecklistView
 from oekoaudit.ui.views.compare_view import CompareView
 from oekoaudit.ui.views.findings_view import FindingsView
+from oekoaudit.ui.views.gallery_view import GalleryView
 from oekoaudit.ui.views.gap_view import GapView
 from oekoaudit.ui.views.overview_view import OverviewView
 from oekoaudit.ui.views.plan_view import PlanView
@@ -40,7 +42,7 @@ from oekoaudit.ui.widgets.status_banner import StatusBanner
 
 #: The views of an open audit, by the name the screenshot command and the menus use. Each view
 #: registers itself in AuditWorkspace.__init__ through _add_view (tab order = registration order).
-VIEWS = ("overview", "plan", "checklist", "findings", "actions", "self_assessment", "gap", "compare")
+VIEWS = ("overview", "plan", "checklist", "findings", "evidence", "actions", "self_assessment", "gap", "compare")
 #: How many recent audits the welcome page offers.
 WELCOME_RECENT = 5
 BUTTON_WIDTH = 180
@@ -191,6 +193,10 @@ class AuditWorkspace(QStackedWidget):
         self.undo = undo or UndoManager(worker, notifier, self)
         self._detail: AuditDetail | None = None
         self._reload_when_idle = False
+        #: photos and documents (gallery, the strips of items and findings, imports); made before
+        #: the views, so that it hears of a change before they read again
+        self.evidence_ui = EvidenceUi(services, worker, notifier, self.undo, TaskRunner(parent=self),
+                                      lambda: self._detail, self)
         self.welcome = WelcomePage(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("workspace_tabs")
@@ -205,6 +211,8 @@ class AuditWorkspace(QStackedWidget):
         self._add_view("checklist", self.checklist, _("Checklist"))
         self.findings = FindingsView(services, worker, notifier, self.undo, self.tabs)
         self._add_view("findings", self.findings, _("Findings"))
+        self.gallery = GalleryView(self.evidence_ui, self.tabs)
+        self._add_view("evidence", self.gallery, _("Photos & evidence").replace("&", "&&"))
         self.actions = ActionsView(services, notifier, self.tabs)
         self._add_view("actions", self.actions, _("Open actions"))
         self.self_assessment = SelfAssessmentView(services, worker, notifier, self.undo, self.tabs)
@@ -258,6 +266,13 @@ class AuditWorkspace(QStackedWidget):
         # gap and comparison: a double-click opens the item of this audit in the checklist
         self.gap.item_requested.connect(self._on_item_requested)
         self.compare.item_requested.connect(self._on_item_requested)
+        # photos and documents: the gallery, the strips, drops onto checklist items and findings
+        self.gallery.message.connect(self.message)
+        self.evidence_ui.message.connect(self.message)
+        self.checklist.detail.evidence_strip.attach(self.evidence_ui)
+        self.findings.evidence_ui = self.evidence_ui
+        self._item_drops = watch_rows(self.evidence_ui, self.checklist.tree)
+        self._finding_drops = watch_rows(self.evidence_ui, self.findings.table)
 
     @property
     def audit_id(self) -> str | None:
@@ -290,6 +305,7 @@ class AuditWorkspace(QStackedWidget):
         self.banner.set_audit(detail.audit if detail is not None else None)
         self._update_self_assessment(detail, changed)
         self.findings.set_detail(detail)
+        self.gallery.set_detail(detail)  # reads the evidence only when (or once) its tab is shown
         self.actions.set_detail(detail)
         self.gap.set_detail(detail)  # both compute only when (or once) their tab is shown
         self.compare.set_detail(detail)
@@ -304,6 +320,7 @@ class AuditWorkspace(QStackedWidget):
         """Write what is being typed (the checklist's note, a field of the audit plan)."""
         self.checklist.commit_note()
         self.plan.commit()
+        self.gallery.details.commit_caption()
 
     def _on_lifecycle_problem_chosen(self, problem: Any) -> None:
         """The sign dialog's "what is missing": go there."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from oekoaudit import i18n
 from oekoaudit.domain.checklist import AnswerScale, DocumentedInformation, Item, Rating, Section, Text
+from oekoaudit.domain.evidence import Target
 from oekoaudit.domain.finding import FINDING_CLASS_FOR_RATING, Finding, FindingClass
 from oekoaudit.domain.scoring import Progress, Verdict
 from oekoaudit.i18n import _
@@ -27,6 +28,7 @@ from oekoaudit.services import labels
 from oekoaudit.ui import style
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.widgets.answer_bar import AnswerBar
+from oekoaudit.ui.widgets.evidence_strip import EvidenceStrip
 
 _DOC_CSS = f"""
 h3 {{ color: {style.ACCENT}; font-size: medium; margin-top: 12px; margin-bottom: 4px; }}
@@ -154,6 +156,10 @@ class ItemDetail(QWidget):
         carried_layout.addWidget(self.confirm_button)
         self.carried_row.setVisible(False)
 
+        # the item's photos and documents; files dropped anywhere on the detail are linked to the item
+        self.evidence_strip = EvidenceStrip(self)
+        self.evidence_strip.watch_drops(self, self.body, self.note_edit)
+
         self.separator = QFrame(self)
         self.separator.setFrameShape(QFrame.Shape.HLine)
         self.separator.setStyleSheet("color: #dadce0;")
@@ -166,6 +172,7 @@ class ItemDetail(QWidget):
         layout.addWidget(self.carried_row)
         layout.addWidget(self.answer_bar)
         layout.addWidget(self.finding_row)
+        layout.addWidget(self.evidence_strip)
         layout.addSpacing(4)
         layout.addWidget(self.note_heading)
         layout.addWidget(self.note_edit)
@@ -205,6 +212,7 @@ class ItemDetail(QWidget):
             widget.setVisible(visible)
         if not visible:
             self.carried_row.setVisible(False)
+            self.evidence_strip.set_target(None)
 
     def show_nothing(self) -> None:
         self._item = None
@@ -272,6 +280,8 @@ class ItemDetail(QWidget):
         self._read_only = read_only
         self.set_note(note)
         self._update_findings(result)
+        self.evidence_strip.set_read_only(read_only)
+        self.evidence_strip.set_target(Target.item(item.key))
 
     def set_read_only(self, read_only: bool) -> None:
         """A closed audit: the answer buttons, the note and the finding button refuse changes."""
@@ -280,6 +290,7 @@ class ItemDetail(QWidget):
         self.note_edit.setReadOnly(read_only)
         self.finding_button.setEnabled(not read_only)
         self.confirm_button.setEnabled(not read_only)
+        self.evidence_strip.set_read_only(read_only)
         self._update_findings(self.answer_bar.current())
 
     def set_result(self, result: str | None) -> None:
