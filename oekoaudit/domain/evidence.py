@@ -108,14 +108,27 @@ DEFAULT_WIDTH = 0.006
 
 #: How shapes look wherever they are drawn — the editor, the viewer and every burnt-in rendering
 #: use these numbers, so a label is the same size on screen and in the report. ``s`` is the
-#: picture's shorter side in pixels, ``w = shape.width · s`` the stroke.
+#: picture's shorter side in pixels, ``w = shape.width · s`` the stroke. The editor's look is the
+#: reference: lines ``w`` wide with round caps and joins, centred on the shape's outline.
 TEXT_SCALE = 0.04 / DEFAULT_WIDTH  # a label is TEXT_SCALE·w high (4 % of s at the medium width)
 MARKER_SCALE = 0.032 / DEFAULT_WIDTH  # a marker's radius (3.2 % of s at the medium width)
 ARROW_HEAD = 4.0  # an arrow head is ARROW_HEAD·w long (at least 6 px, at most 60 % of the arrow)
 ARROW_HEAD_SPREAD = 0.55  # …and this much of its length wide on each side
-LABEL_PADDING = 0.3  # of the label's size, around its text
+ARROW_HEAD_MAX = 0.6  # of the arrow's length, at most
+LABEL_PADDING = 0.3  # of the label's size, around its text (and the radius of the box's corners)
+MARKER_RING = 1 / 6  # a marker's ring is this much of its radius wide (at least 1 px), centred on its edge
+MARKER_DIGITS = 1.1  # a marker's number is this many times its radius high…
+MARKER_DIGITS_LONG = 0.8  # …or this many when it has three digits
 MOSAIC_BLOCKS = 8  # a blurred redaction keeps at most this many blocks on its longer side
-MIN_PX = 6.0
+MIN_PX = 6.0  # a label, a marker's radius and an arrow head are never smaller (pixels)
+#: A label's box is filled with the shape's colour and its text is dark or white, whichever reads
+#: better; a marker's ring is white, or grey on a white marker.
+DARK_TEXT = "#202124"
+LIGHT_TEXT = "#ffffff"
+RING = "#ffffff"
+RING_ON_WHITE = "#5f6368"
+
+Point = tuple[float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,15 +139,69 @@ class Metrics:
     text_size: float
     marker_radius: float
 
+    @property
+    def padding(self) -> float:
+        """Around a label's text, and the radius of its box's corners."""
+        return LABEL_PADDING * self.text_size
+
+    @property
+    def ring(self) -> float:
+        """Width of a marker's ring (centred on the circle: it reaches ``ring / 2`` beyond the radius)."""
+        return max(1.0, MARKER_RING * self.marker_radius)
+
+    def number_size(self, number: str) -> float:
+        """Letter size of a marker's number."""
+        return self.marker_radius * (MARKER_DIGITS if len(number) < 3 else MARKER_DIGITS_LONG)
+
     def head_length(self, arrow_length: float) -> float:
-        return min(max(MIN_PX, ARROW_HEAD * self.stroke), arrow_length * 0.6)
+        return min(max(MIN_PX, ARROW_HEAD * self.stroke), arrow_length * ARROW_HEAD_MAX)
+
+    def arrow_head(self, tail: Point, tip: Point) -> tuple[Point, Point, Point] | None:
+        """(base, one wing, the other wing) of the head at ``tip``, in pixels: the shaft runs from
+        ``tail`` to ``base``, the head is the triangle tip–wing–wing. None if tail and tip coincide."""
+        dx, dy = tip[0] - tail[0], tip[1] - tail[1]
+        length = math.hypot(dx, dy)
+        if length < 1e-6:
+            return None
+        head = self.head_length(length)
+        ux, uy = dx / length, dy / length
+        base = (tip[0] - ux * head, tip[1] - uy * head)
+        wing = head * ARROW_HEAD_SPREAD
+        return base, (base[0] - uy * wing, base[1] + ux * wing), (base[0] + uy * wing, base[1] - ux * wing)
 
 
 def metrics(width: float, px_width: float, px_height: float) -> Metrics:
-    """The sizes of a shape of ``width`` (relative) on a picture of ``px_width × px_height``."""
-    stroke = max(1.0, width * min(px_width, px_height))
-    return Metrics(stroke=stroke, text_size=max(MIN_PX, TEXT_SCALE * stroke),
-                   marker_radius=max(MIN_PX, MARKER_SCALE * stroke))
+    """The sizes of a shape of ``width`` (relative) on a picture of ``px_width × px_height``.
+    Labels and markers follow the exact width (only :data:`MIN_PX` bounds them), the stroke
+    itself is at least one pixel."""
+    exact = width * min(px_width, px_height)
+    return Metrics(stroke=max(1.0, exact), text_size=max(MIN_PX, TEXT_SCALE * exact),
+                   marker_radius=max(MIN_PX, MARKER_SCALE * exact))
+
+
+def mosaic_grid(px_width: int, px_height: int) -> tuple[int, int]:
+    """Columns and rows of the mosaic of a blurred area of ``px_width × px_height`` pixels: at
+    most :data:`MOSAIC_BLOCKS` on the longer side, never more than there are pixels."""
+    longer = max(1, px_width, px_height)
+    return (max(1, min(px_width, round(MOSAIC_BLOCKS * px_width / longer))),
+            max(1, min(px_height, round(MOSAIC_BLOCKS * px_height / longer))))
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    value = int(colour.lstrip("#")[:6], 16)
+    return value >> 16, (value >> 8) & 0xFF, value & 0xFF
+
+
+def text_colour(colour: str) -> str:
+    """Dark or white, whichever reads better on ``colour`` (``#rrggbb``)."""
+    r, g, b = _rgb(colour)
+    return DARK_TEXT if 0.299 * r + 0.587 * g + 0.114 * b > 160 else LIGHT_TEXT
+
+
+def ring_colour(colour: str) -> str:
+    """The ring of a marker of ``colour``: white, or grey on a (nearly) white marker."""
+    rgb = _rgb(colour)
+    return RING_ON_WHITE if (max(rgb) + min(rgb)) / 2 > 240 else RING
 
 
 @dataclass(frozen=True, slots=True)

@@ -288,6 +288,15 @@ def _discard_staged(result: Any, folders: tuple[str, str]) -> None:
         BlobStore(Path(folders[0]), Path(folders[1])).discard(result.staged)
 
 
+def _worker_started() -> None:
+    """Workers ignore Ctrl+C: the key press reaches every process of the terminal's group, and the
+    import is cancelled by the front end (the cancel event), which lets running files finish and
+    discards what they staged. An interrupted worker would instead leave a staged file behind."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class _PoolRun:
     """One run over a spawn process pool; see the module text for cancel and crashes."""
 
@@ -304,7 +313,8 @@ class _PoolRun:
         self.pool = self._new_pool(workers)
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_started)
 
     def run(self) -> bool:
         try:

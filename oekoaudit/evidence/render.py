@@ -2,12 +2,15 @@
 
 Shapes are vectors over the displayed picture (x, y from 0 to 1 across its width and height;
 see ``oekoaudit.domain.evidence``), so the same shapes fit a 256 px thumbnail and the full
-original. Sizes scale with the picture: stroke widths are a fraction of its shorter side, as are
-label text and marker circles, so a rendering looks the same at every size.
+original. Every size (stroke, label, marker, arrow head, mosaic) comes from the domain's
+:func:`~oekoaudit.domain.evidence.metrics`, which the annotation editor and the gallery use too:
+a shape looks the same in the editor, on screen and in the report, at every size. As in the
+editor, lines are centred on the shape's outline with round ends, a label is its text on a
+rounded box of the shape's colour, a marker a disc with a ring and its number.
 
 Redactions are applied first and then everything else on top (an arrow pointing at a blacked-out
 name stays visible). A black redaction is filled with pure black. A blurred one is replaced by a
-coarse mosaic (at most 8 blocks along its longer side: each block keeps only the average colour
+coarse mosaic (at most ``MOSAIC_BLOCKS`` blocks along its longer side: each block keeps only the average colour
 of its pixels) which is then blurred to look soft: no detail finer than a block survives, so a
 face or a number plate cannot be sharpened back from the result. The original is never touched.
 """
@@ -21,23 +24,25 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from oekoaudit.domain.evidence import Shape, ShapeKind, shapes_json
+from oekoaudit.domain.evidence import (
+    Metrics,
+    Shape,
+    ShapeKind,
+    metrics,
+    mosaic_grid,
+    ring_colour,
+    shapes_json,
+    text_colour,
+)
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
     from PIL import ImageDraw, ImageFont
 
 #: Bump when the drawing changes, so cached renderings are made again.
-RENDER_VERSION = 1
-#: Mosaic blocks along the longer side of a blurred redaction, at most.
-MOSAIC_BLOCKS = 8
-#: Label text height and marker radius, relative to the picture's shorter side.
-TEXT_SIZE = 0.035
-MARKER_RADIUS = 0.028
-#: Arrow head length relative to the shorter side (at least a few stroke widths).
-ARROW_HEAD = 0.035
+#: 2: the sizes and the look of the annotation editor (domain ``metrics``).
+RENDER_VERSION = 2
 BLACK = (0, 0, 0)
-WHITE = (255, 255, 255)
 
 
 def rendering_key(shapes: Sequence[Shape], max_px: int) -> str:
@@ -79,8 +84,20 @@ def _xy(size: tuple[int, int], point: tuple[float, float]) -> tuple[float, float
     return point[0] * size[0], point[1] * size[1]
 
 
-def _stroke(size: tuple[int, int], shape: Shape) -> int:
-    return max(1, round(shape.width * min(size)))
+def _metrics(size: tuple[int, int], shape: Shape) -> Metrics:
+    return metrics(shape.width, *size)
+
+
+def _stroke(sizes: Metrics) -> int:
+    return max(1, round(sizes.stroke))
+
+
+def _dot(draw: ImageDraw.ImageDraw, centre: tuple[float, float], diameter: float, colour: str) -> None:
+    """A round line end (the editor's round caps)."""
+    if diameter < 2:
+        return
+    r = diameter / 2
+    draw.ellipse((centre[0] - r, centre[1] - r, centre[0] + r, centre[1] + r), fill=colour)
 
 
 def _pixel_box(size: tuple[int, int], shape: Shape) -> tuple[int, int, int, int] | None:
@@ -110,9 +127,9 @@ def mosaic_blur(region: PILImage.Image) -> PILImage.Image:
     from PIL import Image, ImageFilter
 
     width, height = region.size
-    block = max(1, math.ceil(max(width, height) / MOSAIC_BLOCKS))
-    small = region.resize((max(1, math.ceil(width / block)), max(1, math.ceil(height / block))),
-                          Image.Resampling.BOX)
+    cols, rows = mosaic_grid(width, height)
+    block = max(width, height) / max(cols, rows)
+    small = region.resize((cols, rows), Image.Resampling.BOX)
     blocks = small.resize((width, height), Image.Resampling.NEAREST)
     return blocks.filter(ImageFilter.GaussianBlur(radius=max(1, block / 2)))
 
@@ -120,65 +137,81 @@ def mosaic_blur(region: PILImage.Image) -> PILImage.Image:
 # -- shapes ------------------------------------------------------------------------------------
 
 def _arrow(draw: ImageDraw.ImageDraw, size: tuple[int, int], shape: Shape) -> None:
-    (x0, y0), (x1, y1) = (_xy(size, p) for p in shape.points)
-    stroke = _stroke(size, shape)
-    length = math.hypot(x1 - x0, y1 - y0)
-    if length < 1:
+    tail, tip = (_xy(size, p) for p in shape.points)
+    sizes = _metrics(size, shape)
+    geometry = sizes.arrow_head(tail, tip)
+    if geometry is None:
         return
-    head = min(length, max(ARROW_HEAD * min(size), 4 * stroke))
-    ux, uy = (x1 - x0) / length, (y1 - y0) / length
-    base_x, base_y = x1 - ux * head, y1 - uy * head
-    half = head * 0.45
-    # the shaft stops inside the head, so its square end never pokes out beside the tip
-    shaft_end = (x1 - ux * head * 0.6, y1 - uy * head * 0.6)
-    draw.line([(x0, y0), shaft_end], fill=shape.colour, width=stroke)
-    draw.polygon([(x1, y1), (base_x - uy * half, base_y + ux * half), (base_x + uy * half, base_y - ux * half)],
-                 fill=shape.colour)
+    base, left, right = geometry
+    stroke = _stroke(sizes)
+    draw.line([tail, base], fill=shape.colour, width=stroke)
+    _dot(draw, tail, stroke, shape.colour)
+    _dot(draw, base, stroke, shape.colour)
+    draw.polygon([tip, left, right], fill=shape.colour)
 
 
-def _corners(size: tuple[int, int], shape: Shape) -> tuple[float, float, float, float]:
+def _outline_box(size: tuple[int, int], shape: Shape, stroke: int) -> tuple[float, float, float, float]:
+    """The shape's box grown by half a stroke: Pillow draws an outline inside its box, the editor
+    centres it on the shape's edge."""
     left, top, right, bottom = shape.box()
-    return left * size[0], top * size[1], right * size[0], bottom * size[1]
+    half = stroke / 2
+    return left * size[0] - half, top * size[1] - half, right * size[0] + half - 1, bottom * size[1] + half - 1
 
 
 def _rect(draw: ImageDraw.ImageDraw, size: tuple[int, int], shape: Shape) -> None:
-    draw.rectangle(_corners(size, shape), outline=shape.colour, width=_stroke(size, shape))
+    stroke = _stroke(_metrics(size, shape))
+    box = _outline_box(size, shape, stroke)
+    if box[2] - box[0] < 2 * stroke or box[3] - box[1] < 2 * stroke:
+        draw.rectangle(box, fill=shape.colour)
+    else:  # round joins: the outer corners are rounded by half the stroke
+        draw.rounded_rectangle(box, radius=stroke / 2, outline=shape.colour, width=stroke)
 
 
 def _ellipse(draw: ImageDraw.ImageDraw, size: tuple[int, int], shape: Shape) -> None:
-    draw.ellipse(_corners(size, shape), outline=shape.colour, width=_stroke(size, shape))
+    stroke = _stroke(_metrics(size, shape))
+    box = _outline_box(size, shape, stroke)
+    if box[2] - box[0] < 2 * stroke or box[3] - box[1] < 2 * stroke:
+        draw.ellipse(box, fill=shape.colour)
+    else:
+        draw.ellipse(box, outline=shape.colour, width=stroke)
 
 
 def _freehand(draw: ImageDraw.ImageDraw, size: tuple[int, int], shape: Shape) -> None:
     points = [_xy(size, p) for p in shape.points]
-    stroke = _stroke(size, shape)
+    stroke = _stroke(_metrics(size, shape))
     draw.line(points, fill=shape.colour, width=stroke, joint="curve")
-    radius = stroke / 2
-    for x, y in (points[0], points[-1]):  # round ends
-        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=shape.colour)
+    for point in (points[0], points[-1]):  # round ends
+        _dot(draw, point, stroke, shape.colour)
 
 
 def _text(draw: ImageDraw.ImageDraw, size: tuple[int, int], shape: Shape) -> None:
     if not shape.text.strip():
         return
-    pixels = max(8, round(TEXT_SIZE * min(size)))
-    font = label_font(pixels)
+    sizes = _metrics(size, shape)
+    font = label_font(max(1, round(sizes.text_size)))
     x, y = _xy(size, shape.points[0])
-    left, top, right, bottom = draw.multiline_textbbox((x, y), shape.text, font=font)
-    pad = max(2, round(pixels * 0.25))
-    draw.rectangle((left - pad, top - pad, right + pad, bottom + pad), fill=WHITE, outline=shape.colour,
-                   width=max(1, _stroke(size, shape) // 2))
-    draw.multiline_text((x, y), shape.text, fill=shape.colour, font=font)
+    lines = shape.text.split("\n")
+    line_height = _line_height(font)
+    pad = sizes.padding
+    width = max(font.getlength(line) for line in lines)
+    box = (x, y, x + width + 2 * pad - 1, y + line_height * len(lines) + 2 * pad - 1)
+    draw.rounded_rectangle(box, radius=pad, fill=shape.colour)
+    ink = text_colour(shape.colour)
+    for index, line in enumerate(lines):  # top left of each line at its ascender, as Qt places it
+        draw.text((x + pad, y + pad + index * line_height), line, fill=ink, font=font)
 
 
 def _marker(draw: ImageDraw.ImageDraw, size: tuple[int, int], shape: Shape) -> None:
     x, y = _xy(size, shape.points[0])
-    radius = max(6, MARKER_RADIUS * min(size))
-    ring = max(1, round(radius * 0.12))
-    draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=shape.colour, outline=WHITE, width=ring)
-    label = str(shape.number or "")
-    font = label_font(max(6, round(radius * (1.1 if len(label) < 3 else 0.8))))
-    draw.text((x, y), label, fill=WHITE, font=font, anchor="mm")
+    sizes = _metrics(size, shape)
+    radius = sizes.marker_radius
+    ring = max(1, round(sizes.ring))
+    outer = radius + ring / 2  # the ring is centred on the circle's edge
+    draw.ellipse((x - outer, y - outer, x + outer, y + outer), fill=shape.colour, outline=ring_colour(shape.colour),
+                 width=ring)
+    number = str(shape.number or "")
+    font = label_font(max(1, round(sizes.number_size(number))), bold=True)
+    draw.text((x, y), number, fill=text_colour(shape.colour), font=font, anchor="mm")
 
 
 _DRAW: dict[ShapeKind, Any] = {
@@ -188,14 +221,24 @@ _DRAW: dict[ShapeKind, Any] = {
 
 
 @lru_cache(maxsize=32)
-def label_font(pixels: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """DejaVu Sans Bold from the app's resources (umlauts, €, ≤ …), else Pillow's own scalable
-    default font (Pillow ≥ 10.1 ships one), else its bitmap font."""
+def label_font(pixels: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """DejaVu Sans (the app's font, so labels look as in the editor; ``bold`` for a marker's
+    number) from the app's resources (umlauts, €, ≤ …), else Pillow's own scalable default font
+    (Pillow ≥ 10.1 ships one), else its bitmap font."""
     from PIL import ImageFont
 
     from oekoaudit import paths
 
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     try:
-        return ImageFont.truetype(str(paths.resources_dir() / "fonts" / "DejaVuSans-Bold.ttf"), pixels)
+        return ImageFont.truetype(str(paths.resources_dir() / "fonts" / name), pixels)
     except OSError:
         return ImageFont.load_default(size=pixels)
+
+
+def _line_height(font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> float:
+    """Ascent plus descent (Qt's ``QFontMetricsF.height``): the height of one line of a label."""
+    if hasattr(font, "getmetrics"):
+        ascent, descent = font.getmetrics()
+        return float(ascent + descent)
+    return float(font.getbbox("Ág")[3])

@@ -148,3 +148,37 @@ def test_rendering_key_changes_with_shapes_and_size() -> None:
 def test_label_font_handles_umlauts() -> None:
     font = render.label_font(20)
     assert font.getbbox("Ölabscheider")[2] > 50
+
+
+def _extent(image: Image.Image, background: str = "white") -> tuple[int, int, int, int]:
+    box = ImageChops.difference(image, Image.new("RGB", image.size, background)).getbbox()
+    assert box is not None
+    return box
+
+
+def test_labels_and_markers_follow_the_shapes_width() -> None:
+    """As in the editor: the thin/medium/thick choice makes labels and markers smaller or larger,
+    the medium width gives a label of 4 % and a marker radius of 3.2 % of the shorter side."""
+    blank = Image.new("RGB", (1000, 800), "white")
+    heights = []
+    for width in (0.003, 0.006, 0.01):
+        box = _extent(burn_in(blank, [Shape(ShapeKind.TEXT, ((0.1, 0.1),), text="Fass", width=width)]))
+        heights.append(box[3] - box[1])
+    assert heights[0] < heights[1] < heights[2]
+    assert heights[1] == pytest.approx(0.04 * 800 * (1.16 + 2 * 0.3), abs=3)  # a line and its padding
+    grey = Image.new("RGB", (1000, 800), "grey")  # the ring is white
+    marker = burn_in(grey, [Shape(ShapeKind.MARKER, ((0.5, 0.5),), number=3)])
+    left, _top, right, _bottom = _extent(marker, "grey")
+    radius = 0.032 * 800
+    assert right - left == pytest.approx(2 * radius + radius / 6, abs=2)  # with its ring, centred on the edge
+
+
+def test_a_label_is_its_text_on_a_box_of_its_colour() -> None:
+    out = burn_in(Image.new("RGB", (600, 400), "white"), [Shape(ShapeKind.TEXT, ((0.1, 0.1),), text="Ölfass")])
+    box = out.crop(_extent(out))
+    colours = set(pixels(box))
+    assert any(close(p, (0xE5, 0x39, 0x35)) for p in colours)  # the box in the shape's colour
+    assert any(p[0] > 240 and p[1] > 240 and p[2] > 240 for p in colours)  # white letters on the red
+    yellow = burn_in(Image.new("RGB", (600, 400), "white"),
+                     [Shape(ShapeKind.TEXT, ((0.1, 0.1),), colour="#fdd835", text="Ölfass")])
+    assert any(max(p) < 60 for p in pixels(yellow))  # dark letters on a light box

@@ -10,14 +10,15 @@ Scene coordinates are the pixels of the *displayed* picture (EXIF orientation ap
 width and height. Every shape the canvas holds is normalised (its JSON round trip), and every
 change goes through :attr:`AnnotationCanvas.undo_stack`.
 
-How shapes look (as the gallery's ``evidence_paint`` draws them, and the core's burn-in should;
-``s`` = the picture's shorter side, ``w`` = the shape's width × ``s``): lines ``w`` wide with
-round caps; an arrow's head ``max(6, 4·w)`` long (at most 60 % of the arrow), ``0.55`` of that
-wide on each side; a text label ``TEXT_SCALE·w`` pixels high (4 % of ``s`` at the medium width)
-on a box of its colour with ``0.3·size`` padding, the text dark or white, whichever reads
-better; a marker a disc of radius ``MARKER_SCALE·w`` (3.2 % of ``s`` at the medium width) with a
-white ring and its number. The thin/medium/thick choice thus also makes labels and markers
-smaller or larger. A blurred redaction is previewed as the export makes it: a mosaic of at most
+How shapes look (as the gallery's ``evidence_paint`` and the core's burn-in draw them; every
+size comes from :func:`oekoaudit.domain.evidence.metrics`, ``s`` = the picture's shorter side,
+``w`` = the shape's width × ``s``): lines ``w`` wide with round caps; an arrow's head
+``max(6, ARROW_HEAD·w)`` long (at most 60 % of the arrow), ``ARROW_HEAD_SPREAD`` of that wide on
+each side; a text label ``TEXT_SCALE·w`` pixels high (4 % of ``s`` at the medium width) on a box
+of its colour with ``LABEL_PADDING·size`` padding, the text dark or white, whichever reads better;
+a marker a disc of radius ``MARKER_SCALE·w`` (3.2 % of ``s`` at the medium width) with a white
+ring and its number. The thin/medium/thick choice thus also makes labels and markers smaller or
+larger. A blurred redaction is previewed as the export makes it: a mosaic of at most
 ``MOSAIC_BLOCKS`` blocks on its longer side, smoothed.
 """
 
@@ -69,21 +70,19 @@ from oekoaudit.domain.evidence import (
     MAX_LABEL,
     MAX_POINTS,
     MAX_SHAPES,
+    Metrics,
     Shape,
     ShapeKind,
+    metrics,
+    mosaic_grid,
     next_marker_number,
     parse_shape,
+    ring_colour,
+    text_colour,
 )
 from oekoaudit.i18n import _
 from oekoaudit.ui.qtcompat import emit
 
-#: A text label's letters are this many times the shape's width high (4 % of the shorter side
-#: at the default width).
-TEXT_SCALE = 0.04 / DEFAULT_WIDTH
-#: A marker's radius is this many times the shape's width (3.2 % of the shorter side at the default width).
-MARKER_SCALE = 0.032 / DEFAULT_WIDTH
-#: A blurred area becomes a mosaic of at most this many blocks on its longer side.
-MOSAIC_BLOCKS = 8
 #: The editor works on at most this many pixels on the longer side (an original is scaled down).
 MAX_EDIT_PX = 4096
 MIN_ZOOM = 0.02
@@ -140,8 +139,7 @@ def normalised(shape: Shape) -> Shape:
 
 def contrast_colour(colour: QColor) -> QColor:
     """Dark or white, whichever reads better on ``colour``."""
-    light = 0.299 * colour.red() + 0.587 * colour.green() + 0.114 * colour.blue() > 160
-    return QColor("#202124") if light else QColor("#ffffff")
+    return QColor(text_colour(colour.name()))
 
 
 def _pen(colour: QColor, width: float) -> QPen:
@@ -197,37 +195,36 @@ class ShapeItem(QGraphicsItem):
         w, h = self._canvas.picture_size()
         return [QPointF(x * w, y * h) for x, y in self.model.points]
 
+    def metrics(self) -> Metrics:
+        """The shape's sizes in picture pixels (the domain's, as every rendering has them)."""
+        return metrics(self.model.width, *self._canvas.picture_size())
+
     def stroke_px(self) -> float:
-        return max(0.5, self.model.width * self._canvas.short_side())
+        return self.metrics().stroke
 
     def box_rect(self) -> QRectF:
         a, b = self.points()[:2]
         return QRectF(a, b).normalized()
 
     def text_rect(self) -> QRectF:
-        size = max(6.0, TEXT_SCALE * self.stroke_px())
-        metrics = QFontMetricsF(label_font(size))
-        pad = size * 0.3
+        sizes = self.metrics()
+        font_metrics = QFontMetricsF(label_font(sizes.text_size))
+        pad = sizes.padding
         text = self.model.text or " "
         lines = text.split("\n")
-        width = max(metrics.horizontalAdvance(line) for line in lines)
+        width = max(font_metrics.horizontalAdvance(line) for line in lines)
         top_left = self.points()[0]
-        return QRectF(top_left.x(), top_left.y(), width + 2 * pad, metrics.height() * len(lines) + 2 * pad)
+        return QRectF(top_left.x(), top_left.y(), width + 2 * pad, font_metrics.height() * len(lines) + 2 * pad)
 
     def marker_radius(self) -> float:
-        return max(6.0, MARKER_SCALE * self.stroke_px())
+        return self.metrics().marker_radius
 
     def arrow_geometry(self) -> tuple[QLineF, QPolygonF]:
         tail, head = self.points()[:2]
-        line = QLineF(tail, head)
-        length = min(max(6.0, 4 * self.stroke_px()), line.length() * 0.6)
-        if line.length() < 1e-6:
-            return line, QPolygonF()
-        ux, uy = line.dx() / line.length(), line.dy() / line.length()
-        base = QPointF(head.x() - ux * length, head.y() - uy * length)
-        wing = length * 0.55
-        left = QPointF(base.x() - uy * wing, base.y() + ux * wing)
-        right = QPointF(base.x() + uy * wing, base.y() - ux * wing)
+        geometry = self.metrics().arrow_head((tail.x(), tail.y()), (head.x(), head.y()))
+        if geometry is None:
+            return QLineF(tail, head), QPolygonF()
+        base, left, right = (QPointF(*p) for p in geometry)
         return QLineF(tail, base), QPolygonF([head, left, right, head])
 
     def outline(self) -> QPainterPath:
@@ -309,7 +306,8 @@ def paint_shape(painter: QPainter, item: ShapeItem, canvas: AnnotationCanvas) ->
     model = item.model
     kind = model.kind
     colour = QColor(model.colour)
-    stroke = item.stroke_px()
+    sizes = item.metrics()
+    stroke = sizes.stroke
     if kind is ShapeKind.REDACT_BLACK:
         painter.fillRect(item.box_rect(), QColor("#000000"))
         _paint_redaction_frame(painter, item.box_rect())
@@ -333,24 +331,22 @@ def paint_shape(painter: QPainter, item: ShapeItem, canvas: AnnotationCanvas) ->
         painter.drawPath(item.outline())
     elif kind is ShapeKind.TEXT:
         rect = item.text_rect()
-        size = max(6.0, TEXT_SCALE * stroke)
-        pad = size * 0.3
+        pad = sizes.padding
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawRoundedRect(rect, pad, pad)
         painter.setPen(contrast_colour(colour))
-        painter.setFont(label_font(size))
+        painter.setFont(label_font(sizes.text_size))
         painter.drawText(rect.adjusted(pad, pad, -pad, -pad),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), model.text)
     elif kind is ShapeKind.MARKER:
         centre = item.points()[0]
-        radius = item.marker_radius()
-        ring = QColor("#5f6368") if colour.lightness() > 240 else QColor("#ffffff")  # a white marker: grey ring
-        painter.setPen(QPen(ring, max(1.0, radius / 6)))
+        radius = sizes.marker_radius
+        painter.setPen(QPen(QColor(ring_colour(model.colour)), sizes.ring))  # a white marker: grey ring
         painter.setBrush(colour)
         painter.drawEllipse(centre, radius, radius)
         number = str(model.number or "")
-        painter.setFont(label_font(radius * (1.1 if len(number) < 3 else 0.8), bold=True))
+        painter.setFont(label_font(sizes.number_size(number), bold=True))
         painter.setPen(contrast_colour(colour))
         painter.drawText(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius),
                          int(Qt.AlignmentFlag.AlignCenter), number)
@@ -559,9 +555,7 @@ class AnnotationCanvas(QGraphicsView):
         found = self._mosaics.get(key)
         if found is not None:
             return found
-        longer = max(area.width(), area.height())
-        cols = max(1, round(MOSAIC_BLOCKS * area.width() / longer))
-        rows = max(1, round(MOSAIC_BLOCKS * area.height() / longer))
+        cols, rows = mosaic_grid(area.width(), area.height())
         small = self._image.copy(area).scaled(cols, rows, Qt.AspectRatioMode.IgnoreAspectRatio,
                                               Qt.TransformationMode.SmoothTransformation)
         image = small.scaled(area.width(), area.height(), Qt.AspectRatioMode.IgnoreAspectRatio,
@@ -1073,12 +1067,12 @@ class AnnotationCanvas(QGraphicsView):
             return
         model = self._items[self._text_index].model if self._text_index is not None else None
         width = model.width if model is not None else self.line_width
-        size = max(6.0, TEXT_SCALE * width * self.short_side()) * self.zoom()
+        size = metrics(width, *self.picture_size()).text_size * self.zoom()
         font = label_font(min(max(size, 11.0), 160.0))
         edit.setFont(font)
-        metrics = QFontMetricsF(font)
-        text_width = metrics.horizontalAdvance(edit.text() or edit.placeholderText())
-        edit.resize(QSize(int(max(text_width + 24, 120)), int(metrics.height() + 12)))
+        font_metrics = QFontMetricsF(font)
+        text_width = font_metrics.horizontalAdvance(edit.text() or edit.placeholderText())
+        edit.resize(QSize(int(max(text_width + 24, 120)), int(font_metrics.height() + 12)))
         edit.move(self.mapFromScene(self._text_anchor))
 
     def finish_text(self, keep: bool) -> None:

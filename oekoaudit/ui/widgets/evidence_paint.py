@@ -5,6 +5,9 @@ to the displayed picture (0..1 across its width and height); :func:`paint_shapes
 over the rectangle the picture occupies on screen, so the same shapes fit a tile of the grid,
 the details pane and the large viewer. Redactions are drawn first (black, or a coarse mosaic of
 the picture under them), the other shapes on top, as the renderings that leave the app have them.
+Every size (stroke, label, marker, arrow head, mosaic) comes from the domain's
+:func:`~oekoaudit.domain.evidence.metrics`, relative to the picture's size on screen, so a tile,
+the viewer, the annotation editor and the burnt-in rendering show them alike.
 """
 
 from __future__ import annotations
@@ -29,13 +32,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from oekoaudit.domain.evidence import Origin, Shape, ShapeKind
-
-#: the mosaic of a blur redaction has at most this many blocks on its longer side
-MOSAIC_BLOCKS = 8
-#: a text label's height and a marker's radius, relative to the picture's shorter side
-LABEL_SIZE = 0.04
-MARKER_RADIUS = 0.032
+from oekoaudit.domain.evidence import (
+    Origin,
+    Shape,
+    ShapeKind,
+    metrics,
+    mosaic_grid,
+    ring_colour,
+    text_colour,
+)
 
 ON_SITE_TEXT = "#1b5e20"
 ON_SITE_BACKGROUND = "#e6f4e7"
@@ -89,16 +94,15 @@ def _mosaic(source: QImage, box: QRectF, rect: QRectF) -> QImage | None:
     if area.isEmpty():
         return None
     part = source.copy(area)
-    longer = max(part.width(), part.height())
-    blocks_w = max(1, round(MOSAIC_BLOCKS * part.width() / longer))
-    blocks_h = max(1, round(MOSAIC_BLOCKS * part.height() / longer))
-    return part.scaled(blocks_w, blocks_h, Qt.AspectRatioMode.IgnoreAspectRatio,
-                       Qt.TransformationMode.SmoothTransformation)
+    cols, rows = mosaic_grid(part.width(), part.height())
+    return part.scaled(cols, rows, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
 
 
-def _text_colour(colour: QColor) -> QColor:
-    light = 0.299 * colour.red() + 0.587 * colour.green() + 0.114 * colour.blue() > 160
-    return QColor("#202124") if light else QColor("#ffffff")
+def _font(base: QFont, size: float, bold: bool = False) -> QFont:
+    font = QFont(base)
+    font.setPixelSize(max(1, round(size)))
+    font.setBold(bold)
+    return font
 
 
 def paint_shapes(painter: QPainter, rect: QRectF, shapes: Sequence[Shape],
@@ -108,7 +112,6 @@ def paint_shapes(painter: QPainter, rect: QRectF, shapes: Sequence[Shape],
     if not shapes or rect.isEmpty():
         return
     image = source.toImage() if isinstance(source, QPixmap) else source
-    shorter = min(rect.width(), rect.height())
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setClipRect(rect)
@@ -122,21 +125,21 @@ def paint_shapes(painter: QPainter, rect: QRectF, shapes: Sequence[Shape],
         mosaic = _mosaic(image, box, rect) if image is not None else None
         if mosaic is None:
             painter.fillRect(box, QColor("#5f6368"))
-        else:
+        else:  # smoothed, as the editor previews it and the export blurs it
             painter.save()
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             painter.drawImage(box, mosaic)
             painter.restore()
     for shape in shapes:
         if not shape.kind.redacts:
-            _paint_shape(painter, rect, shape, shorter)
+            _paint_shape(painter, rect, shape)
     painter.restore()
 
 
-def _paint_shape(painter: QPainter, rect: QRectF, shape: Shape, shorter: float) -> None:
+def _paint_shape(painter: QPainter, rect: QRectF, shape: Shape) -> None:
     colour = QColor(shape.colour)
-    width = max(1.0, shape.width * shorter)
-    pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+    sizes = metrics(shape.width, rect.width(), rect.height())
+    pen = QPen(colour, sizes.stroke, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
     painter.setPen(pen)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     kind = shape.kind
@@ -150,53 +153,41 @@ def _paint_shape(painter: QPainter, rect: QRectF, shape: Shape, shorter: float) 
             path.lineTo(_point(rect, point))
         painter.drawPath(path)
     elif kind is ShapeKind.ARROW:
-        _paint_arrow(painter, _point(rect, shape.points[0]), _point(rect, shape.points[1]), colour, width)
+        tail, tip = _point(rect, shape.points[0]), _point(rect, shape.points[1])
+        geometry = sizes.arrow_head((tail.x(), tail.y()), (tip.x(), tip.y()))
+        if geometry is None:
+            return
+        base, left, right = (QPointF(*p) for p in geometry)
+        painter.drawLine(tail, base)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPolygon(QPolygonF([tip, left, right]))
     elif kind is ShapeKind.MARKER:
         centre = _point(rect, shape.points[0])
-        radius = max(6.0, MARKER_RADIUS * shorter)
-        painter.setPen(QPen(QColor("#ffffff"), max(1.0, radius / 6)))
+        radius = sizes.marker_radius
+        painter.setPen(QPen(QColor(ring_colour(shape.colour)), sizes.ring))
         painter.setBrush(colour)
         painter.drawEllipse(centre, radius, radius)
-        font = QFont(painter.font())
-        font.setBold(True)
-        font.setPixelSize(max(6, int(radius * 1.1)))
-        painter.setFont(font)
-        painter.setPen(_text_colour(colour))
+        number = str(shape.number or "")
+        painter.setFont(_font(painter.font(), sizes.number_size(number), bold=True))
+        painter.setPen(QColor(text_colour(shape.colour)))
         painter.drawText(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius),
-                         Qt.AlignmentFlag.AlignCenter, str(shape.number or ""))
+                         Qt.AlignmentFlag.AlignCenter, number)
     elif kind is ShapeKind.TEXT and shape.text:
-        font = QFont(painter.font())
-        font.setPixelSize(max(6, int(LABEL_SIZE * shorter)))
+        font = _font(painter.font(), sizes.text_size)
         painter.setFont(font)
-        metrics = QFontMetricsF(font)
-        pad = font.pixelSize() * 0.3
+        font_metrics = QFontMetricsF(font)
+        pad = sizes.padding
         top_left = _point(rect, shape.points[0])
-        lines = shape.text.splitlines() or [shape.text]
-        text_width = max(metrics.horizontalAdvance(line) for line in lines)
-        box = QRectF(top_left.x(), top_left.y(), text_width + 2 * pad, metrics.height() * len(lines) + 2 * pad)
+        lines = shape.text.split("\n")
+        text_width = max(font_metrics.horizontalAdvance(line) for line in lines)
+        box = QRectF(top_left.x(), top_left.y(), text_width + 2 * pad, font_metrics.height() * len(lines) + 2 * pad)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawRoundedRect(box, pad, pad)
-        painter.setPen(_text_colour(colour))
+        painter.setPen(QColor(text_colour(shape.colour)))
         painter.drawText(box.adjusted(pad, pad, -pad, -pad), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                          "\n".join(lines))
-
-
-def _paint_arrow(painter: QPainter, tail: QPointF, head: QPointF, colour: QColor, width: float) -> None:
-    dx, dy = head.x() - tail.x(), head.y() - tail.y()
-    length = math.hypot(dx, dy)
-    if length < 0.5:
-        return
-    size = max(6.0, width * 4)
-    ux, uy = dx / length, dy / length
-    base = QPointF(head.x() - ux * size, head.y() - uy * size)
-    painter.drawLine(tail, base)
-    wing = size * 0.55
-    triangle = QPolygonF([head, QPointF(base.x() - uy * wing, base.y() + ux * wing),
-                          QPointF(base.x() + uy * wing, base.y() - ux * wing)])
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(colour)
-    painter.drawPolygon(triangle)
 
 
 def document_label(name: str, media_type: str) -> str:
