@@ -2,7 +2,7 @@
 
 The import pipeline is the "best" one of PERFORMANCE.md §1b: the bytes are read once and hashed,
 stored and decoded from memory; a JPEG is decoded at a reduced scale (``Image.draft``: the DCT
-does part of the shrinking), resized to ``PREVIEW_PX``, and only then turned upright (turning
+does part of the shrinking), brought to about ``PREVIEW_PX`` (see ``PREVIEW_SLACK``), and only then turned upright (turning
 12 MP costs as much as decoding it); the thumbnail is made from the preview, never from the
 original. Previews and thumbnails carry no EXIF (no position, no orientation to apply twice).
 
@@ -63,6 +63,13 @@ PREVIEW_FILTER = "BILINEAR"
 #: indistinguishable from a full resample at 3, and the thumbnail from the preview at 2.
 PREVIEW_REDUCING_GAP = 3.0
 THUMB_REDUCING_GAP = 2.0
+#: A preview is "about 1600 px": when the DCT-scaled decode of a JPEG is at most this much
+#: larger (12 MP: 2000 × 1500, 48 MP: 2000 × 1500 at 1/4), it IS the preview — the resample to
+#: exactly 1600 px would cost a third of the decode again for no visible gain (the floor of the
+#: issue, "reduced decode + encode preview", encodes the reduced decode too). Larger reductions
+#: (24 MP: 3000 → 1600) and other formats are resampled to PREVIEW_PX. Renderings that leave the
+#: app are always made to the size asked for.
+PREVIEW_SLACK = 1.25
 
 NOT_A_PICTURE = N_("{name} is named like a photo but is not a picture.")
 DAMAGED = N_("{name}: the picture is damaged or incomplete.")
@@ -557,21 +564,29 @@ def upright(image: PILImage.Image, orientation: int) -> PILImage.Image:
     return image.transpose(method) if method is not None else image
 
 
-def decode_displayed(image: PILImage.Image, max_px: int | None, name: str) -> PILImage.Image:
+def decode_displayed(image: PILImage.Image, max_px: int | None, name: str,
+                     slack: float = 1.0) -> PILImage.Image:
     """Decode an opened picture to RGB, at most ``max_px`` on its longer side, upright.
 
     A JPEG is decoded at the smallest DCT scale that still covers the target (1/2, 1/4, 1/8),
-    so a 12 MP photo decodes at 3 MP; everything after works on the small image.
+    so a 12 MP photo decodes at 3 MP; everything after works on the small image. With a
+    ``slack`` above 1, a DCT-scaled decode at most ``slack × max_px`` on its longer side is
+    kept as it is (see PREVIEW_SLACK).
     """
     from PIL import Image
 
     with _damaged_if_broken(name):
         _, pending = orientations(image)
         target = fit_size(image.size, max_px) if max_px else None
+        reduced = False
         if target is not None and image.format in ("JPEG", "MPO"):
+            full_size = image.size
             image.draft("RGB", target)
+            reduced = image.size != full_size
         image.load()
         image = _decodable_mode(image)
+        if reduced and max_px and max(image.size) <= max_px * slack:
+            target = None  # the DCT-scaled decode is close enough
         if target is not None and image.size != target:
             image = image.resize(target, getattr(Image.Resampling, PREVIEW_FILTER),
                                  reducing_gap=PREVIEW_REDUCING_GAP)
@@ -613,7 +628,7 @@ def derivatives(data: bytes, name: str) -> tuple[Metadata, bytes | None, bytes |
     with _damaged_if_broken(name):
         metadata = image_metadata(image, media_type)
     icc = rgb_icc_profile(image)
-    preview = decode_displayed(image, PREVIEW_PX, name)
+    preview = decode_displayed(image, PREVIEW_PX, name, slack=PREVIEW_SLACK)
     return metadata, encode_jpeg(preview, icc), encode_jpeg(thumbnail_of(preview), icc)
 
 

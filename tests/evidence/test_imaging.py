@@ -46,12 +46,28 @@ def test_every_orientation_gives_an_upright_preview_thumbnail_and_size(orientati
     stored = _open(data).size
     assert stored == (DRAFT_SIZE[::-1] if orientation >= 5 else DRAFT_SIZE)
     preview_image, thumb_image = _open(preview), _open(thumb)
-    assert preview_image.size == (1600, 1035)
+    assert preview_image.size == (1700, 1100)  # the 1/2 DCT decode, close enough to 1600 px to be the preview
     assert thumb_image.size == (256, 166)
     assert shows_upright(preview_image) and shows_upright(thumb_image)
     assert not preview_image.getexif() and not thumb_image.getexif()  # nothing to apply twice
     shown = open_displayed(data, 800)
     assert shown.mode == "RGB" and shown.size == (800, 518) and shows_upright(shown)
+
+
+@pytest.mark.parametrize(("size", "fmt", "expected"), [
+    ((4000, 3000), "JPEG", (2000, 1500)),  # 12 MP: the 1/2 decode is the preview (≤ 1.25 × 1600)
+    ((6000, 4000), "JPEG", (1600, 1067)),  # 24 MP: the 1/2 decode (3000 px) is resampled to 1600
+    ((8000, 6000), "JPEG", (2000, 1500)),  # 48 MP: the 1/4 decode
+    ((2400, 1800), "JPEG", (1600, 1200)),  # no DCT scale fits: resampled
+    ((2000, 1500), "PNG", (1600, 1200)),  # not a JPEG: always resampled to 1600
+])
+def test_previews_are_about_1600_px(size: tuple[int, int], fmt: str, expected: tuple[int, int]) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, fmt)
+    _, preview, thumb = derivatives(buffer.getvalue(), f"p.{fmt.lower()}")
+    assert _open(preview).size == expected
+    assert max(_open(thumb).size) == 256
+    assert max(imaging.open_displayed(buffer.getvalue(), 1600).size) == 1600  # renderings: exactly as asked
 
 
 @pytest.mark.parametrize("orientation", [1, 3, 6, 8])
