@@ -26,43 +26,17 @@ import contextlib
 import hashlib
 import os
 import re
-import time
 import uuid
 from pathlib import Path
 from typing import BinaryIO
+
+from oekoaudit.durable import fsync_dir, replace
 
 STAGING = ".staging"
 PART_SUFFIX = ".part"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 #: Read originals in pieces of this size when hashing them again.
 _CHUNK = 1024 * 1024
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename or a new entry inside ``folder`` durable (POSIX; Windows cannot open folders).
-
-    The same few lines as ``oekoaudit.storage.files``: evidence sits below storage in the layers
-    and may not import it.
-    """
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def replace(src: Path, dst: Path, attempts: int = 5) -> None:
-    """``os.replace`` that retries briefly on Windows, where a virus scanner may hold the target."""
-    for attempt in range(attempts):
-        try:
-            os.replace(src, dst)
-            return
-        except PermissionError:
-            if os.name != "nt" or attempt == attempts - 1:
-                raise
-            time.sleep(0.1 * (attempt + 1))
 
 
 def _unlink_quietly(path: Path) -> None:

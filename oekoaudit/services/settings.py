@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from oekoaudit.durable import atomic_write_bytes
 from oekoaudit.errors import N_, UserInputError
-from oekoaudit.storage.files import atomic_write_bytes
 
 SETTINGS_NAME = "settings.json"
 #: at most this many audits in "Recent audits"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from oekoaudit.storage.files import fsync_dir, replace
+from oekoaudit.durable import fsync_dir, replace
 
 KEEP_RECENT = 10
 KEEP_DAYS = 14

@@ -32,10 +32,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from oekoaudit.durable import atomic_write_bytes
 from oekoaudit.errors import StorageFullError, StoreCorruptError, StoreLockedError
 from oekoaudit.storage import backup as backups
 from oekoaudit.storage.engine import make_engine, read_only
-from oekoaudit.storage.files import atomic_write_bytes
 from oekoaudit.storage.migrate import upgrade_to_head
 from oekoaudit.storage.orm import StoreMetaRecord
 

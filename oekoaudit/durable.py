@@ -1,4 +1,8 @@
-"""Durable file operations: atomic replace with fsync of file and folder."""
+"""Durable file operations: atomic replace with fsync of file and folder.
+
+At the bottom of the layers (next to ``paths``), so that the store, the evidence originals and
+settings all write files the same way.
+"""
 
 from __future__ import annotations
 
