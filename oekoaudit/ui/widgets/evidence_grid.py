@@ -57,6 +57,7 @@ from oekoaudit.ui.widgets.evidence_paint import (
     paint_placeholder,
     paint_shapes,
 )
+from oekoaudit.ui.widgets.tables import open_or_delete_key
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -276,15 +277,8 @@ class EvidenceGrid(QListView):
     # ---- keys ---------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            emit(self.open_requested, self.currentIndex())
-            event.accept()
-            return
-        if event.key() == Qt.Key.Key_Delete and self.currentIndex().isValid():
-            emit(self.delete_requested)
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not open_or_delete_key(self, event):
+            super().keyPressEvent(event)
 
     # ---- dragging -----------------------------------------------------------------------
 

@@ -19,6 +19,22 @@ from oekoaudit.ui import style
 from oekoaudit.ui.qtcompat import emit
 
 
+def open_or_delete_key(view: QAbstractItemView, event: QKeyEvent) -> bool:
+    """Enter emits the view's ``open_requested(index)``, Delete its ``delete_requested()`` for the
+    current row; returns whether the key was taken (the views that have both signals call this
+    first in their keyPressEvent)."""
+    if not view.currentIndex().isValid():
+        return False
+    if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        emit(view.open_requested, view.currentIndex())  # type: ignore[attr-defined]
+    elif event.key() == Qt.Key.Key_Delete:
+        emit(view.delete_requested)  # type: ignore[attr-defined]
+    else:
+        return False
+    event.accept()
+    return True
+
+
 class RowTable(QTableView):
     """A read-only table: Enter opens the row, Delete removes it."""
 
@@ -26,15 +42,8 @@ class RowTable(QTableView):
     delete_requested = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            emit(self.open_requested, self.currentIndex())
-            event.accept()
-            return
-        if event.key() == Qt.Key.Key_Delete and self.currentIndex().isValid():
-            emit(self.delete_requested)
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not open_or_delete_key(self, event):
+            super().keyPressEvent(event)
 
 
 #: Lines of text a row shows (statement, audit); the rest ends in "…" and is in the tooltip.
