@@ -93,6 +93,8 @@ def test_bundle_contains_forms_and_migrations(bundle: Path) -> None:
     internal = bundle / "_internal"
     assert (internal / "forms" / "iso14001-2015.yaml").is_file()
     assert (internal / "forms" / "scales" / "standard.yaml").is_file()
+    assert (internal / "forms" / "factors" / "de-2024.yaml").is_file()
+    assert (internal / "forms" / "areas" / "klimaschutz-kommunal.yaml").is_file()
     migrations = internal / "oekoaudit" / "storage" / "migrations"
     assert (migrations / "env.py").is_file()
     shipped = sorted(p.name for p in (migrations / "versions").glob("*.py"))

@@ -25,6 +25,7 @@ def test_wheel_carries_its_data_and_works_outside_the_checkout(tmp_path: Path) -
         names = set(zf.namelist())
         zf.extractall(site)
     for expected in ("oekoaudit/_data/forms/iso14001-2015.yaml", "oekoaudit/_data/forms/scales/standard.yaml",
+                     "oekoaudit/_data/forms/factors/de-2024.yaml", "oekoaudit/_data/forms/areas/oekoprofit.yaml",
                      "oekoaudit/_data/resources/fonts/DejaVuSans.ttf",
                      "oekoaudit/_data/resources/translations/de/LC_MESSAGES/oekoaudit.po",
                      "oekoaudit/storage/migrations/env.py", "oekoaudit/storage/migrations/script.py.mako",

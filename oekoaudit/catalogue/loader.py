@@ -336,6 +336,7 @@ def _award(model: AwardModel | None) -> AwardRules | None:
         min_fulfilled_share=model.min_fulfilled_share,
         measures_implemented=model.measures.implemented if model.measures else None,
         measures_planned=model.measures.planned if model.measures else None,
+        measures_per_year=(model.measures.per_year or None) if model.measures else None,
         note=_text(model.note),
     )
 
@@ -555,8 +556,10 @@ def checklist_snapshot(checklist: Checklist) -> dict[str, Any]:
         if a is None:
             return None
         measures = None
-        if a.measures_implemented is not None or a.measures_planned is not None:
+        if a.measures_implemented is not None or a.measures_planned is not None or a.measures_per_year:
             measures = {"implemented": a.measures_implemented or 0, "planned": a.measures_planned or 0}
+            if a.measures_per_year:  # only when set, so older snapshots and fingerprints stay as they were
+                measures["per_year"] = a.measures_per_year
         data = {"must_items": list(a.must_items), "min_fulfilled_share": a.min_fulfilled_share,
                 "measures": measures, "note": text(a.note)}
         return {k: v for k, v in data.items() if v is not None}

@@ -125,6 +125,8 @@ class MappingModel(_Strict):
 class AwardMeasuresModel(_Strict):
     implemented: Annotated[int, Field(ge=0)] = 0
     planned: Annotated[int, Field(ge=0)] = 0
+    #: documented (not dropped) measures in each programme year, e.g. QuB's one a year
+    per_year: Annotated[int, Field(ge=0)] = 0
 
 
 class AwardModel(_Strict):

@@ -202,6 +202,8 @@ class AwardRules:
     #: at least this many measures of the organisation done / planned or in progress
     measures_implemented: int | None = None
     measures_planned: int | None = None
+    #: at least this many documented measures in each programme year (QuB: one a year)
+    measures_per_year: int | None = None
     note: Text | None = None
 
 
