@@ -111,6 +111,17 @@ class CatalogueError(OekoauditError):
         super().__init__(file=file, count=len(self.problems))
 
 
+class TableImportError(UserInputError):
+    """A spreadsheet of figures or measures was not imported; ``problems`` names each problem with its
+    row and column (as :class:`CatalogueProblem`). Nothing of the file was written."""
+
+    template = N_("Nothing was imported from {file}; problems found: {count}.")
+
+    def __init__(self, file: str, problems: Sequence[CatalogueProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(file=file, count=len(self.problems))
+
+
 class CloseRefusedError(OekoauditError):
     """An audit cannot be signed and closed yet; ``problems`` says why."""
 

@@ -34,23 +34,20 @@ and a workbook is checked for how large it unpacks before it is opened.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import tempfile
 import unicodedata
-import warnings
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from oekoaudit import paths
+from oekoaudit.catalogue import tables
 from oekoaudit.catalogue.loader import MAX_CATALOGUE_BYTES, check_file
 from oekoaudit.catalogue.schema import ID_PATTERN, KEY_PATTERN
 from oekoaudit.domain.checklist import Checklist
@@ -112,12 +109,12 @@ class ImportResult:
 # Small helpers
 # --------------------------------------------------------------------------------------
 
-_TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
-
-
-def _ascii(text: str) -> str:
-    text = text.translate(_TRANSLITERATE)
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+_ascii = tables.ascii_fold
+column_letter = tables.column_letter
+_clean = tables.clean
+_cell_text = tables.cell_text
+_shown = tables.shown
+_problem = tables.problem
 
 
 def slugify(text: str, keep: str = "", max_length: int = MAX_KEY_LENGTH) -> str:
@@ -129,175 +126,39 @@ def slugify(text: str, keep: str = "", max_length: int = MAX_KEY_LENGTH) -> str:
     return re.sub(r"[^a-z0-9]+$", "", slug)
 
 
-def column_letter(index: int) -> str:
-    """0 → ``A``, 25 → ``Z``, 26 → ``AA`` (as a spreadsheet shows its columns)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def _clean(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
-    return text.strip()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return _clean(str(value))
-
-
-def _shown(text: str, limit: int = 40) -> str:
-    """A header or value as it appears in a message: one line, not too long."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _problem(file: str, template: str, *, location: str = "", item_key: str | None = None,
-             **params: Any) -> CatalogueProblem:
-    return CatalogueProblem(file=file, location=location, item_key=item_key, template=template,
-                            params=tuple(params.items()))
-
-
 # --------------------------------------------------------------------------------------
-# Reading a table: rows of text cells, with their row numbers
+# Reading a table: rows of text cells, with their row numbers (see oekoaudit.catalogue.tables)
 # --------------------------------------------------------------------------------------
 
 Rows = list[tuple[int, list[str]]]
 
+#: Said when a checklist goes on beyond MAX_SHEET_ROWS.
+_TOO_LONG = N_("The table is longer than {limit} rows (empty rows included); delete the rows below the checklist.")
+
+
+def _limits() -> tables.Limits:
+    """The limits as this module's constants say (read when used, so that tests can lower them)."""
+    return tables.Limits(max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_ROWS, max_sheet_rows=MAX_SHEET_ROWS,
+                         max_columns=MAX_COLUMNS, max_unpacked=MAX_XLSX_UNPACKED)
+
 
 def _collect(file: str, rows: Iterable[Sequence[Any]]) -> tuple[Rows, list[CatalogueProblem]]:
     """Non-empty rows with their numbers (1-based, as a spreadsheet shows them), within the limits."""
-    found: Rows = []
-    iterator = iter(rows)
-    number = 0
-    while True:
-        try:
-            raw = next(iterator)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            return found, [_problem(file, N_("Row {row}: the file cannot be read as CSV ({reason})."),
-                                    row=number + 1, reason=str(exc))]
-        number += 1
-        if number > MAX_SHEET_ROWS:
-            return found, [_problem(file, N_(
-                "The table is longer than {limit} rows (empty rows included); "
-                "delete the rows below the checklist."), limit=MAX_SHEET_ROWS)]
-        cells = [_cell_text(v) for v in list(raw)[:MAX_COLUMNS]]
-        if not any(cells):
-            continue
-        found.append((number, cells))
-        if len(found) > MAX_ROWS + 1:  # the header row, then at most MAX_ROWS items
-            return found, [_problem(file, N_("The file has more than {limit} rows; oekoaudit imports at most {limit}."),
-                                    limit=MAX_ROWS)]
-    return found, []
+    return tables.collect(file, rows, _limits(), _TOO_LONG)
 
 
-def _decode(raw: bytes, file: str) -> tuple[str | None, list[CatalogueProblem]]:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (German Excel)."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16"), []
-        except UnicodeDecodeError as exc:
-            return None, [_problem(file, N_("The file is neither UTF-8 nor Windows-1252 text (byte {position})."),
-                                   position=exc.start)]
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), []
-    except UnicodeDecodeError as exc:
-        return None, [_problem(file, N_("The file is neither UTF-8 nor Windows-1252 text (byte {position})."),
-                               position=exc.start)]
-
-
-def _delimiter(text: str) -> str:
-    """``,`` ``;`` or tab: what csv.Sniffer finds, checked against the header line."""
-    sample = text[:65536]
-    first_line = next((line for line in sample.splitlines() if line.strip()), "")
-    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
-    try:
-        found: str | None = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        found = None
-    if found is None or counts.get(found, 0) == 0:
-        best = max(counts, key=lambda d: counts[d])
-        found = best if counts[best] else ","
-    return found
-
-
-_SEP_LINE = re.compile(r"\A[ \t]*sep=(.)[ \t]*\r?\n", re.IGNORECASE)
+_decode = tables.decode
+_delimiter = tables.sniff_delimiter
 
 
 def read_csv(path: Path, file: str | None = None) -> tuple[Rows, list[CatalogueProblem]]:
     """The rows of a CSV file: delimiter ``,`` ``;`` or tab, UTF-8 or Windows-1252."""
-    file = file or str(path)
-    with path.open("rb") as fh:
-        raw = fh.read(MAX_IMPORT_BYTES + 1)
-    if len(raw) > MAX_IMPORT_BYTES:  # it grew since it was measured
-        return [], [_problem(file, N_("The file is too large ({size} bytes; at most {limit} bytes can be imported)."),
-                             size=len(raw), limit=MAX_IMPORT_BYTES)]
-    text, problems = _decode(raw, file)
-    if text is None:
-        return [], problems
-    # Excel writes (and hides) a first line "sep=;" naming the delimiter
-    sep = _SEP_LINE.match(text)
-    if sep and sep.group(1) in ",;\t|":
-        delimiter, text = sep.group(1), text[sep.end():]
-    else:
-        delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    return _collect(file, reader)
+    return tables.read_csv(path, file, _limits(), _TOO_LONG)
 
 
 def read_xlsx(path: Path, file: str | None = None) -> tuple[Rows, list[CatalogueProblem]]:
     """The first worksheet's values (cached results of formulas, never the formulas)."""
-    file = file or str(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return [], [_problem(file, N_("The file cannot be read as an Excel workbook ({reason})."),
-                             reason=str(exc) or type(exc).__name__)]
-    if unpacked > MAX_XLSX_UNPACKED:
-        return [], [_problem(file, N_("The workbook unpacks to {size} bytes, more than the {limit} bytes oekoaudit reads."),
-                             size=unpacked, limit=MAX_XLSX_UNPACKED)]
-    import openpyxl  # here, not at the top: only an import of a workbook needs it
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-            try:
-                if not workbook.worksheets:
-                    return [], [_problem(file, N_("The workbook has no worksheet."))]
-                sheet = workbook.worksheets[0]
-                rows = sheet.iter_rows(min_row=1, max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS,
-                                       values_only=True)
-                return _collect(file, rows)
-            finally:
-                workbook.close()
-    except Exception as exc:  # noqa: BLE001 - a foreign file may break the parser in any way
-        return [], [_problem(file, N_("The file cannot be read as an Excel workbook ({reason})."),
-                             reason=str(exc) or type(exc).__name__)]
+    return tables.read_xlsx(path, file, _limits(), _TOO_LONG)
 
 
 # --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +17,20 @@ from oekoaudit import i18n
 from oekoaudit.cli import output
 from oekoaudit.cli.parser import EXIT_CANCELLED, EXIT_OK, EXIT_USER_ERROR
 from oekoaudit.domain.evidence import Evidence, FileOutcome, ImportProgress, OutcomeStatus, Target
+from oekoaudit.domain.indicators import (
+    CATEGORY_LABELS,
+    KEY_AREA_LABELS,
+    QUANTITIES,
+    Category,
+    format_waste_code,
+)
+from oekoaudit.domain.programme import MeasureStatus
 from oekoaudit.domain.reuse import GAP_ORDER, ChangeKind, GapStatus
-from oekoaudit.errors import N_, CatalogueError, OekoauditError, UserInputError
-from oekoaudit.i18n import _, ngettext
+from oekoaudit.errors import N_, CatalogueError, OekoauditError, TableImportError, UserInputError
+from oekoaudit.i18n import _, ngettext, pick
 from oekoaudit.services import labels
 from oekoaudit.services.catalogue import CatalogueService
+from oekoaudit.services.measures import status_label
 
 if TYPE_CHECKING:
     from oekoaudit.services.container import Services
@@ -40,7 +50,8 @@ def _lang() -> str:
 def cmd_demo(args: argparse.Namespace, services: Services) -> int:
     from oekoaudit.services.demo import create_demo
 
-    result = create_demo(services.organisations, services.audits)
+    result = create_demo(services.organisations, services.audits, indicators=services.indicators,
+                         measures=services.measures)
     if args.json:
         _print_json({
             "organisation": {"id": result.organisation_id, "name": result.organisation_name},
@@ -48,11 +59,18 @@ def cmd_demo(args: argparse.Namespace, services: Services) -> int:
             "audit": {"id": result.audit_id, "answered": result.answered},
             "findings": [{"id": f.id, "class": f.finding_class.value, "item_key": f.item_key}
                          for f in result.findings],
+            "previous_audit": {"id": result.previous_audit_id},
+            "figures": {"count": result.figures, "years": list(result.figure_years)},
+            "measures": [{"id": m.id, "title": m.title, "status": m.status.value, "audit_id": m.audit_id}
+                         for m in result.measures],
         })
     else:
         print(_("Demo created: {organisation}, audit {audit} ({answered} items answered, {findings} findings).")
               .format(organisation=result.organisation_name, audit=result.audit_id, answered=result.answered,
                       findings=len(result.findings)))
+        if result.figure_years:
+            print(_("With figures for {first}–{last} and an environmental programme of {n} measures.").format(
+                first=result.figure_years[0], last=result.figure_years[-1], n=len(result.measures)))
     return EXIT_OK
 
 
@@ -96,6 +114,10 @@ def cmd_audit_new(args: argparse.Namespace, services: Services) -> int:
                     "findings. Each answer is marked until it is confirmed or changed.").format(
                 audit=carried["from"], answers=carried["answers"], results=carried["with_result"],
                 findings=carried["findings"]))
+            if carried["measures"]:
+                print(ngettext("{n} open measure of the environmental programme continues in this audit.",
+                               "{n} open measures of the environmental programme continue in this audit.",
+                               carried["measures"]).format(n=carried["measures"]))
     return EXIT_OK
 
 
@@ -105,7 +127,8 @@ def _carried(services: Services, audit_id: str) -> dict[str, Any]:
     carried = [a for a in detail.answers.values() if a.carried_over]
     source = services.audits.get(detail.audit.carried_from_audit_id or "")
     return {"from": source.title or source.id[:8], "answers": len(carried), "with_result": sum(1 for a in carried if a.result != open_key),
-            "findings": sum(1 for f in detail.findings if f.carried_from_finding_id)}
+            "findings": sum(1 for f in detail.findings if f.carried_from_finding_id),
+            "measures": sum(1 for m in services.measures.list(audit_id=audit_id) if m.carried_from_measure_id)}
 
 
 def cmd_audit_extend(args: argparse.Namespace, services: Services) -> int:
@@ -514,6 +537,269 @@ def cmd_evidence_show(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK
 
 
+# ---- figures and the environmental programme ------------------------------------------------------
+
+
+def _year_option(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if not text.isdigit() or not 1900 <= int(text) <= 2200:
+        raise UserInputError(N_("{value} is not a year."), value=value)
+    return int(text)
+
+
+def _print_warnings(warnings: Any) -> None:
+    for w in warnings:
+        print("  " + _("Check: {message}").format(message=output.warning_message(w)))
+
+
+def cmd_indicators_import(args: argparse.Namespace, services: Services) -> int:
+    organisation = services.indicators.organisation(args.org)
+    result = services.indicators.import_file(Path(args.file), organisation.id)
+    if args.json:
+        _print_json(output.figures_import(result, organisation))
+        return EXIT_OK
+    years = ", ".join(str(y) for y in result.years)
+    print(_("Figures imported for {organisation} ({years}): {created} new, {updated} changed, {unchanged} "
+            "unchanged.").format(organisation=organisation.name, years=years, created=result.created,
+                                 updated=result.updated, unchanged=result.unchanged))
+    _print_warnings(result.warnings)
+    return EXIT_OK
+
+
+def _value_text(value: Any, unit: str) -> str:
+    return f"{output.number(value)} {unit}".strip()
+
+
+def _detail_text(v: Any) -> str:
+    details = v.details
+    if details.get("waste_code"):
+        code = format_waste_code(str(details["waste_code"]), bool(details.get("hazardous")))
+        return " ".join(filter(None, [code, str(details.get("name", ""))]))
+    return str(details.get("name") or details.get("gas") or "")
+
+
+def _print_figures(overview: Any) -> None:
+    years = list(overview.years)
+    several_sites = len({v.site_id for v in overview.values}) > 1
+    sites = {s.id: s.name for s in overview.sites}
+    rows: dict[tuple[Any, ...], dict[int, str]] = {}
+    order = {key: index for index, key in enumerate(QUANTITIES)}
+    for v in overview.values:
+        q = QUANTITIES.get(v.quantity)
+        label = (pick(q.label) if q else v.quantity) + (f" – {_detail_text(v)}" if _detail_text(v) else "")
+        if several_sites:
+            label += f" ({sites.get(v.site_id, '?')})"
+        category = q.category if q else Category.REFERENCE
+        rows.setdefault((list(Category).index(category), order.get(v.quantity, 999), label, category), {})[v.year] = \
+            _value_text(v.value, v.unit)
+    width = max([len(key[2]) for key in rows] + [10])
+    print(f"  {'':<{width}}  " + "  ".join(f"{y:>16}" for y in years))
+    current = None
+    for key in sorted(rows):
+        if key[3] is not current:
+            current = key[3]
+            print(f"  {pick(CATEGORY_LABELS[current])}")
+        print(f"    {key[2]:<{width - 2}}  " + "  ".join(f"{rows[key].get(y, '–'):>16}" for y in years))
+
+
+def _print_core(overview: Any) -> None:
+    core = overview.core
+    reference = core.reference
+    print(_("EMAS core indicators (figure B: {reference}, {unit})").format(
+        reference=pick(QUANTITIES[reference.quantity].label), unit=core.reference_unit or "–"))
+    if reference.justification:
+        print("  " + _("Why: {justification}").format(justification=reference.justification))
+    if not core.enough_years:
+        print("  " + _("An environmental statement shows at least three years; figures exist for {n}.").format(
+            n=len(core.years_with_data)))
+    width = max([len(pick(r.label)) + 2 * r.level for r in core.rows] + [10])
+    print(f"  {'':<{width}}  " + "  ".join(f"{str(y) + ' A':>14} {'R':>10}" for y in core.years))
+    area = None
+    for r in core.rows:
+        if r.area is not area:
+            area = r.area
+            print(f"  {pick(KEY_AREA_LABELS[area])}")
+        label = "  " * r.level + pick(r.label)
+        cells = []
+        for y in core.years:
+            a, ratio = r.a.get(y), r.r.get(y)
+            cells.append(f"{(output.number(a) + ' ' + r.unit) if a is not None else '–':>14} "
+                         f"{output.number(ratio, _ratio_places(ratio)) if ratio is not None else '–':>10}")
+        print(f"    {label:<{width - 2}}  " + "  ".join(cells) + (f"   [{r.r_unit}]" if r.r_unit else ""))
+    for key, justification in overview.settings.omitted.items():
+        name = pick(QUANTITIES[key].label) if key in QUANTITIES else key
+        print("  " + _("Left out: {indicator} – {justification}").format(indicator=name, justification=justification))
+
+
+def _ratio_places(value: Any) -> int:
+    size = abs(value)
+    return 1 if size >= 100 else 2 if size >= 1 else 4
+
+
+def _print_balance(b: Any) -> None:
+    print(_("CO2 balance {year} (emission factors {set}): {total} t CO2e").format(
+        year=b.year, set=b.factor_set, total=output.number(b.total, 1)))
+    print("  " + " · ".join(_("Scope {scope}: {total} t CO2e").format(scope=scope, total=output.number(total, 1))
+                            for scope, total in b.by_scope.items()))
+    for line in b.lines:
+        label = pick(QUANTITIES[line.quantity].label) if line.quantity in QUANTITIES else line.quantity
+        if line.detail:
+            label += f" {line.detail}"
+        amount = f"{output.number(line.recorded)} {line.unit}"
+        if line.amount != line.recorded:
+            amount += f" → {output.number(line.amount)} {line.unit}"
+        factor = line.factor
+        source = f"{factor.source}, {factor.year}" if factor.year else factor.source
+        note = ""
+        template = factor.fallback_template
+        if template:
+            note = " — " + _(template).format(key=label, requested=factor.requested_year, year=factor.year)
+        if factor.override:
+            note += " — " + _("own factor")
+        print(f"    Scope {line.scope}  {label}: {amount} × {output.number(factor.value)} {factor.unit} = "
+              f"{output.number(line.t_co2e, 2)} t  ({source}){note}")
+    for missing in b.missing:
+        print("    " + _("Not counted, no emission factor: {quantity}").format(
+            quantity=f"{missing.quantity} {missing.detail}".strip()))
+
+
+def cmd_indicators_show(args: argparse.Namespace, services: Services) -> int:
+    year = _year_option(args.year)
+    organisation = services.indicators.organisation(args.org)
+    years = None if year is None else [year - 2, year - 1, year]
+    overview = services.indicators.overview(organisation.id, years)
+    if year is not None:  # the figures of the year asked for; the core indicators with the two before
+        overview = replace(overview, values=tuple(v for v in overview.values if v.year == year),
+                           balances=tuple(b for b in overview.balances if b.year == year),
+                           warnings=tuple(w for w in overview.warnings if w.year == year))
+    if args.json:
+        _print_json(output.figures(overview, year))
+        return EXIT_OK
+    if not overview.values:
+        print(_("No figures for {organisation} yet. Import some with: oekoaudit indicators import FILE --org NAME")
+              .format(organisation=organisation.name))
+        return EXIT_OK
+    shown = sorted({v.year for v in overview.values})
+    print(_("Figures of {organisation}").format(organisation=organisation.name))
+    _print_figures(replace(overview, years=tuple(shown)))
+    print()
+    _print_core(overview)
+    for b in overview.balances:
+        print()
+        _print_balance(b)
+    print()
+    if overview.warnings:
+        print(_("Plausibility"))
+        _print_warnings(overview.warnings)
+    else:
+        print(_("Plausibility: no figure is ten times or a tenth of the year before."))
+    return EXIT_OK
+
+
+def cmd_indicators_export(args: argparse.Namespace, services: Services) -> int:
+    organisation = services.indicators.organisation(args.org)
+    count = services.indicators.export_file(organisation.id, Path(args.output))
+    if args.json:
+        _print_json({"organisation": {"id": organisation.id, "name": organisation.name}, "path": args.output,
+                     "count": count})
+    else:
+        print(ngettext("{n} figure written to {path}.", "{n} figures written to {path}.", count).format(
+            n=count, path=args.output))
+    return EXIT_OK
+
+
+def _money(value: Any) -> str:
+    return f"{output.number(value, 0)} €"
+
+
+def _totals_text(t: Any) -> str:
+    parts = [_("investment {amount}").format(amount=_money(t.investment_eur)),
+             _("savings {amount} per year").format(amount=_money(t.savings_eur_per_year))]
+    if t.savings_eur_once:
+        parts.append(_("one-off {amount}").format(amount=_money(t.savings_eur_once)))
+    for value, unit in ((t.savings_kwh_per_year, "kWh"), (t.savings_m3_per_year, "m³"), (t.savings_t_per_year, "t"),
+                        (t.savings_t_co2_per_year, "t CO2")):
+        if value:
+            parts.append(_("{amount} {unit} per year").format(amount=output.number(value), unit=unit))
+    if t.payback_years is not None:
+        parts.append(_("payback {years} years").format(years=output.number(t.payback_years, 1)))
+    return ", ".join(parts)
+
+
+def cmd_measures_list(args: argparse.Namespace, services: Services) -> int:
+    programme = services.measures.programme(args.ref)
+    if args.json:
+        _print_json(output.programme(programme, services.measures.area_label))
+        return EXIT_OK
+    where = programme.organisation.name
+    if programme.audit is not None:
+        where += " / " + (programme.audit.title or programme.audit.id[:8])
+    print(_("Environmental programme: {where}").format(where=where))
+    if not programme.measures:
+        print(_("No measures yet."))
+        return EXIT_OK
+    for view in programme.measures:
+        m = view.measure
+        due = (m.completed_on or m.due_date).isoformat() if (m.completed_on or m.due_date) else "-"
+        area = services.measures.area_label(m.area) if m.area else "-"
+        print(f"{m.id[:8]}  {status_label(m.status):<14} {due:<10}  {area:<24} {m.title}")
+        facts = []
+        if m.owner:
+            facts.append(m.owner)
+        if m.investment_eur is not None:
+            facts.append(_("investment {amount}").format(amount=_money(m.investment_eur)))
+        if m.savings_eur_per_year is not None:
+            facts.append(_("savings {amount} per year").format(amount=_money(m.savings_eur_per_year)))
+        if view.co2.t_co2 is not None:
+            facts.append(_("{amount} t CO2 per year").format(amount=output.number(view.co2.t_co2, 1)) +
+                         (" (" + _("derived from the kWh") + ")" if view.co2.origin.value == "derived" else ""))
+        if view.payback_years is not None:
+            facts.append(_("payback {years} years").format(years=output.number(view.payback_years, 1)))
+        if view.superseded:
+            facts.append(_("continued in a later audit"))
+        if facts:
+            print("          " + ", ".join(facts))
+    print()
+    print(_("Total ({n} measures, dropped ones left out): {totals}").format(
+        n=programme.total.count, totals=_totals_text(programme.total)))
+    print(_("By area"))
+    for key, totals in programme.by_area.items():
+        print(f"  {services.measures.area_label(key) if key else '-'}: {totals.count} – {_totals_text(totals)}")
+    print(_("By year"))
+    for year, totals in programme.by_year.items():
+        print(f"  {year or '-'}: {totals.count} – {_totals_text(totals)}")
+    print(_("By status"))
+    for key, totals in programme.by_status.items():
+        print(f"  {status_label(MeasureStatus(key))}: {totals.count}")
+    return EXIT_OK
+
+
+def cmd_measures_import(args: argparse.Namespace, services: Services) -> int:
+    organisation = services.indicators.organisation(args.org)
+    result = services.measures.import_file(Path(args.file), organisation.id, audit=args.audit)
+    if args.json:
+        _print_json(output.measures_import(result, organisation))
+    else:
+        print(_("Measures imported for {organisation}: {created} new, {updated} changed, {unchanged} unchanged.")
+              .format(organisation=organisation.name, created=result.created, updated=result.updated,
+                      unchanged=result.unchanged))
+    return EXIT_OK
+
+
+def cmd_measures_export(args: argparse.Namespace, services: Services) -> int:
+    organisation, audit = services.measures.scope(args.ref)
+    count = services.measures.export_file(audit.id if audit else organisation.id, Path(args.output))
+    if args.json:
+        _print_json({"organisation": {"id": organisation.id, "name": organisation.name},
+                     "audit_id": audit.id if audit else None, "path": args.output, "count": count})
+    else:
+        print(ngettext("{n} measure written to {path}.", "{n} measures written to {path}.", count).format(
+            n=count, path=args.output))
+    return EXIT_OK
+
+
 GAP_ORDER_LIST = sorted(GapStatus, key=GAP_ORDER.__getitem__)
 
 
@@ -638,6 +924,12 @@ _STORE_COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Serv
     ("photos", "add"): cmd_photos_add,
     ("evidence", "list"): cmd_evidence_list,
     ("evidence", "show"): cmd_evidence_show,
+    ("indicators", "import"): cmd_indicators_import,
+    ("indicators", "show"): cmd_indicators_show,
+    ("indicators", "export"): cmd_indicators_export,
+    ("measures", "list"): cmd_measures_list,
+    ("measures", "import"): cmd_measures_import,
+    ("measures", "export"): cmd_measures_export,
 }
 _CATALOGUE_COMMANDS: dict[str, Callable[[argparse.Namespace, CatalogueService], int]] = {
     "list": cmd_catalogue_list,
@@ -661,7 +953,7 @@ def run(args: argparse.Namespace) -> int:
             return handler(args, services)
     except OekoauditError as exc:
         sys.stderr.write(_("Error: {message}").format(message=i18n.describe(exc)) + "\n")
-        if isinstance(exc, CatalogueError):  # every problem, with its place
+        if isinstance(exc, CatalogueError | TableImportError):  # every problem, with its place
             for problem in exc.problems:
                 _print_problem(problem)
         return EXIT_USER_ERROR

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from oekoaudit.domain.audit import Audit, AuditDetail, AuditSummary, Signature
+from oekoaudit.domain.audit import Audit, AuditDetail, AuditSummary, Organisation, Signature
 from oekoaudit.domain.award import AwardResult
 from oekoaudit.domain.checklist import CatalogueInfo, Checklist, Item, Section, Text
+from oekoaudit.domain.co2 import Balance, Factor
 from oekoaudit.domain.evidence import Evidence, FileOutcome, ImportReport, OutcomeStatus, Target
 from oekoaudit.domain.finding import Finding, OpenAction
+from oekoaudit.domain.indicators import (
+    QUANTITIES,
+    CoreIndicatorTable,
+    IndicatorValue,
+    PlausibilityWarning,
+    canonical_unit,
+)
+from oekoaudit.domain.programme import MeasureTotals
 from oekoaudit.domain.reuse import Gap
 from oekoaudit.domain.scoring import Progress
-from oekoaudit.i18n import _
+from oekoaudit.i18n import _, get_language, pick
+from oekoaudit.services.indicators import ImportResult, IndicatorSettings, Overview, canonical
+from oekoaudit.services.measures import MeasureImport, MeasureView, Programme
 from oekoaudit.services.reuse import Comparison
 
 
@@ -151,7 +163,7 @@ def checklist(c: Checklist) -> dict[str, Any]:
         "award": None if c.award is None else {
             "must_items": list(c.award.must_items), "min_fulfilled_share": c.award.min_fulfilled_share,
             "measures_implemented": c.award.measures_implemented, "measures_planned": c.award.measures_planned,
-            "note": text(c.award.note)},
+            "measures_per_year": c.award.measures_per_year, "note": text(c.award.note)},
     }
 
 
@@ -241,3 +253,182 @@ def import_report(audit_id: str, target: Target | None, report: ImportReport) ->
         "files": [{"path": o.path, "status": o.status.value, "evidence_id": o.evidence_id,
                    "message": outcome_message(o)} for o in report.outcomes],
     }
+
+
+# ---- figures and the environmental programme (docs/cli.md: indicators, measures) -------------------
+# Money and quantities are given as strings holding exact decimal numbers ("1234.5"), never floats.
+
+
+def decimal(value: Decimal | None) -> str | None:
+    """An exact decimal as JSON text: no exponent, no trailing zeros after the point."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def number(value: Decimal | int | None, places: int | None = None) -> str:
+    """A number as the user reads it: German "12.345,6", English "12,345.6"; "–" for None.
+
+    ``places`` digits after the separator; None: none from 100 on, one from 10, two from 1, three below.
+    """
+    if value is None:
+        return "–"
+    amount = Decimal(value)
+    if places is None:
+        size = abs(amount)
+        places = 0 if size >= 100 or amount == amount.to_integral_value() else 1 if size >= 10 \
+            else 2 if size >= 1 else 3
+    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{places}f}"
+    if text.startswith("-") and rounded == 0:
+        text = text[1:]
+    if get_language() == "de":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def quantity_label(key: str) -> str:
+    q = QUANTITIES.get(key)
+    return pick(q.label) if q else key
+
+
+def indicator_value(v: IndicatorValue, sites: dict[str, str], settings: IndicatorSettings) -> dict[str, Any]:
+    q = QUANTITIES.get(v.quantity)
+    converted = canonical(v, settings)
+    return {
+        "id": v.id, "site": {"id": v.site_id, "name": sites.get(v.site_id, "")}, "year": v.year, "key": v.quantity,
+        "category": q.category.value if q else None, "label": text(q.label) if q else None,
+        "value": decimal(v.value), "unit": v.unit,
+        "canonical_value": decimal(converted), "canonical_unit": canonical_unit(v.quantity, v.unit) if q else None,
+        "source": v.source, "details": dict(v.details),
+        "created_at": _iso(v.created_at), "updated_at": _iso(v.updated_at), "revision": v.revision,
+    }
+
+
+def core_indicators(table: CoreIndicatorTable, omitted: dict[str, str]) -> dict[str, Any]:
+    return {
+        "years": list(table.years),
+        "enough_years": table.enough_years,
+        "reference": {"key": table.reference.quantity, "label": text(QUANTITIES[table.reference.quantity].label),
+                      "unit": table.reference_unit, "justification": table.reference.justification},
+        "rows": [
+            {"key": r.key, "area": r.area.value, "label": text(r.label), "unit": r.unit, "r_unit": r.r_unit,
+             "level": r.level, "omitted": omitted.get(r.key),
+             "years": {str(y): {"a": decimal(r.a.get(y)), "b": decimal(r.b.get(y)), "r": decimal(r.r.get(y))}
+                       for y in table.years}}
+            for r in table.rows
+        ],
+        "omitted": [{"key": k, "justification": v} for k, v in omitted.items()],
+    }
+
+
+def factor(f: Factor) -> dict[str, Any]:
+    return {"key": f.key, "value": decimal(f.value), "unit": f.unit, "scope": f.scope, "source": f.source,
+            "year": f.year, "basis": f.basis.value if f.basis else None, "set": f.set_id or None,
+            "override": f.override, "requested_year": f.requested_year, "fallback": f.fallback}
+
+
+def balance(b: Balance) -> dict[str, Any]:
+    return {
+        "year": b.year, "factor_set": b.factor_set, "total_t_co2e": decimal(b.total),
+        "scopes": {str(scope): decimal(total) for scope, total in b.by_scope.items()},
+        "lines": [{"scope": line.scope, "key": line.quantity, "detail": line.detail, "label": text(
+            QUANTITIES[line.quantity].label) if line.quantity in QUANTITIES else None,
+                   "recorded": decimal(line.recorded), "amount": decimal(line.amount), "unit": line.unit,
+                   "factor": factor(line.factor), "t_co2e": decimal(line.t_co2e)} for line in b.lines],
+        "missing": [{"key": m.quantity, "detail": m.detail, "recorded": decimal(m.recorded), "unit": m.unit}
+                    for m in b.missing],
+    }
+
+
+def warning_message(w: PlausibilityWarning) -> str:
+    label = quantity_label(w.quantity) + (f" ({w.detail})" if w.detail else "")
+    return _(w.template).format(quantity=label, year=w.year, value=number(w.value), previous=number(w.previous),
+                                unit=w.unit)
+
+
+def plausibility_warning(w: PlausibilityWarning) -> dict[str, Any]:
+    return {"kind": w.kind.value, "site_id": w.site_id, "key": w.quantity, "detail": w.detail, "year": w.year,
+            "value": decimal(w.value), "previous": decimal(w.previous), "unit": w.unit,
+            "message": warning_message(w)}
+
+
+def figures(overview: Overview, year: int | None) -> dict[str, Any]:
+    sites = {s.id: s.name for s in overview.sites}
+    chosen = overview.factors
+    return {
+        "organisation": {"id": overview.organisation.id, "name": overview.organisation.name},
+        "year": year,
+        "years": list(overview.years),
+        "settings": {"figure_b": {"key": overview.settings.reference.quantity,
+                                  "justification": overview.settings.reference.justification},
+                     "omitted": dict(overview.settings.omitted),
+                     "gas_kwh_per_m3": decimal(overview.settings.gas_kwh_per_m3)},
+        "factors": {"set": chosen.factor_set.id, "chosen": chosen.chosen or None, "audit_id": chosen.audit_id,
+                    "overrides": [{"key": o.key, "value": decimal(o.value), "source": o.source, "year": o.year}
+                                  for o in chosen.overrides.values()]},
+        "values": [indicator_value(v, sites, overview.settings) for v in overview.values],
+        "core_indicators": core_indicators(overview.core, overview.settings.omitted),
+        "co2": [balance(b) for b in overview.balances],
+        "warnings": [plausibility_warning(w) for w in overview.warnings],
+    }
+
+
+def figures_import(result: ImportResult, organisation: Organisation) -> dict[str, Any]:
+    return {"organisation": {"id": organisation.id, "name": organisation.name}, "file": str(result.path),
+            "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+            "years": list(result.years), "warnings": [plausibility_warning(w) for w in result.warnings]}
+
+
+def measure_totals(t: MeasureTotals) -> dict[str, Any]:
+    return {"count": t.count, "investment_eur": decimal(t.investment_eur), "savings_eur_once": decimal(t.savings_eur_once),
+            "savings_eur_per_year": decimal(t.savings_eur_per_year),
+            "savings_kwh_per_year": decimal(t.savings_kwh_per_year),
+            "savings_m3_per_year": decimal(t.savings_m3_per_year), "savings_t_per_year": decimal(t.savings_t_per_year),
+            "savings_t_co2_per_year": decimal(t.savings_t_co2_per_year), "co2_derived": t.co2_derived,
+            "payback_years": decimal(t.payback_years)}
+
+
+def measure(view: MeasureView, area_label: str = "") -> dict[str, Any]:
+    m = view.measure
+    co2 = view.co2
+    return {
+        "id": m.id, "title": m.title, "description": m.description, "area": m.area, "area_label": area_label or m.area,
+        "owner": m.owner, "organisation_id": m.organisation_id, "audit_id": m.audit_id, "site_id": m.site_id,
+        "start_date": _iso(m.start_date), "due_date": _iso(m.due_date), "completed_on": _iso(m.completed_on),
+        "status": m.status.value, "priority": m.priority,
+        "investment_eur": decimal(m.investment_eur), "savings_eur_once": decimal(m.savings_eur_once),
+        "savings_eur_per_year": decimal(m.savings_eur_per_year),
+        "savings_kwh_per_year": decimal(m.savings_kwh_per_year), "energy_carrier": m.energy_carrier or None,
+        "savings_m3_per_year": decimal(m.savings_m3_per_year), "savings_t_per_year": decimal(m.savings_t_per_year),
+        "savings_t_co2_per_year": decimal(m.savings_t_co2_per_year),
+        "co2": {"t_co2_per_year": decimal(co2.t_co2), "origin": co2.origin.value,
+                "factor": factor(co2.factor) if co2.factor else None, "kwh": decimal(co2.kwh)},
+        "payback_years": decimal(view.payback_years),
+        "finding_ids": list(m.finding_ids), "evidence_ids": list(view.evidence_ids),
+        "carried_from_measure_id": m.carried_from_measure_id, "superseded": view.superseded,
+        "created_at": _iso(m.created_at), "updated_at": _iso(m.updated_at), "revision": m.revision,
+    }
+
+
+def programme(p: Programme, area_label: Any = None) -> dict[str, Any]:
+    label = area_label or (lambda key: key)
+    return {
+        "organisation": {"id": p.organisation.id, "name": p.organisation.name},
+        "audit": None if p.audit is None else _audit_ref(p.audit),
+        "factor_set": p.factor_set.id if p.factor_set else None,
+        "measures": [measure(v, label(v.measure.area)) for v in p.measures],
+        "totals": measure_totals(p.total),
+        "by_area": {k: measure_totals(v) for k, v in p.by_area.items()},
+        "by_year": {("" if k is None else str(k)): measure_totals(v) for k, v in p.by_year.items()},
+        "by_status": {k: measure_totals(v) for k, v in p.by_status.items()},
+    }
+
+
+def measures_import(result: MeasureImport, organisation: Organisation) -> dict[str, Any]:
+    return {"organisation": {"id": organisation.id, "name": organisation.name}, "audit_id": result.audit_id,
+            "file": str(result.path), "created": result.created, "updated": result.updated,
+            "unchanged": result.unchanged, "measure_ids": list(result.measure_ids)}

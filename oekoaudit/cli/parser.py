@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui = command("gui", _("open the window"))
     gui.add_argument("--audit", metavar="AUDIT_ID", help=_("open this audit"))
 
-    demo = command("demo", _("create a demo organisation with a partly answered ISO 14001 audit"))
+    demo = command("demo", _("create a demo organisation with a partly answered ISO 14001 audit, three years of "
+                             "figures and an environmental programme"))
     _json_flag(demo)
 
     audits = command("audits", _("list audits"))
@@ -260,9 +261,48 @@ def build_parser() -> argparse.ArgumentParser:
     _audit_id(award)
     _json_flag(award)
 
+    indicators = command("indicators", _("environmental figures: import, show and export"))
+    ind_sub = indicators.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    ind_import = _action(ind_sub, "import", _("import an organisation's figures from a spreadsheet (CSV, XLSX)"))
+    ind_import.add_argument("file", metavar="FILE", help=_("CSV or XLSX file"))
+    ind_import.add_argument("--org", required=True, metavar="NAME", help=_("organisation name (or id)"))
+    _json_flag(ind_import)
+    ind_show = _action(ind_sub, "show", _("show an organisation's figures, EMAS core indicators, CO2 balance and "
+                                          "plausibility warnings"))
+    ind_show.add_argument("org", metavar="ORG", help=_("organisation name (or id)"))
+    ind_show.add_argument("--year", metavar="YEAR", help=_("only this year (the core indicators: it and the two "
+                                                           "years before)"))
+    _json_flag(ind_show)
+    ind_export = _action(ind_sub, "export", _("export an organisation's figures to a spreadsheet (CSV, XLSX)"))
+    ind_export.add_argument("org", metavar="ORG", help=_("organisation name (or id)"))
+    ind_export.add_argument("-o", "--output", required=True, metavar="FILE",
+                            help=_("where to write the file (.csv or .xlsx)"))
+    _json_flag(ind_export)
+
+    measures = command("measures", _("the environmental programme: list, import and export measures"))
+    meas_sub = measures.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    meas_list = _action(meas_sub, "list", _("list the measures of an audit or an organisation with their totals"))
+    meas_list.add_argument("ref", metavar="AUDIT_ID|ORG",
+                           help=_("audit id (or its first characters), or organisation name (or id)"))
+    _json_flag(meas_list)
+    meas_import = _action(meas_sub, "import", _("import measures from a spreadsheet (CSV, XLSX)"))
+    meas_import.add_argument("file", metavar="FILE", help=_("CSV or XLSX file"))
+    meas_import.add_argument("--org", required=True, metavar="NAME", help=_("organisation name (or id)"))
+    meas_import.add_argument("--audit", metavar="AUDIT_ID", help=_("new measures belong to this audit"))
+    _json_flag(meas_import)
+    meas_export = _action(meas_sub, "export", _("export the measures of an audit or an organisation to a "
+                                                "spreadsheet (CSV, XLSX)"))
+    meas_export.add_argument("ref", metavar="AUDIT_ID|ORG",
+                             help=_("audit id (or its first characters), or organisation name (or id)"))
+    meas_export.add_argument("-o", "--output", required=True, metavar="FILE",
+                             help=_("where to write the file (.csv or .xlsx)"))
+    _json_flag(meas_export)
+
     shot = command("screenshot", _("render the main window to a PNG image (offscreen)"))
     shot.add_argument("--audit", metavar="AUDIT_ID", help=_("show this audit"))
-    shot.add_argument("--view", default=None, metavar="NAME", help=_("overview, plan, checklist (default), findings, evidence, actions, self_assessment, gap or compare"))
+    shot.add_argument("--view", default=None, metavar="NAME",
+                      help=_("overview, plan, checklist (default), findings, evidence, actions, programme, "
+                             "indicators, self_assessment, gap or compare"))
     shot.add_argument("--size", default="1280x800", metavar="WxH", help=_("window size (default 1280x800)"))
     shot.add_argument("-o", "--output", required=True, metavar="FILE.png", help=_("where to write the PNG"))
 

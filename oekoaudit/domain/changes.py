@@ -13,6 +13,10 @@ class Changes:
     findings: bool = False
     #: photos and documents, their links, captions, annotations or order
     evidence: bool = False
+    #: measures of the environmental programme
+    measures: bool = False
+    #: environmental figures, their settings (figure B) or an audit's emission factors
+    indicators: bool = False
     #: the audit concerned, if the change is limited to one
     audit_id: str | None = None
     #: the item keys concerned, if the change is limited to some answers

@@ -11,6 +11,7 @@ from oekoaudit import paths
 from oekoaudit.services.audits import AuditService, OrganisationService
 from oekoaudit.services.catalogue import CatalogueService
 from oekoaudit.services.evidence import EvidenceService
+from oekoaudit.services.indicators import IndicatorService
 from oekoaudit.services.measures import MeasureService
 from oekoaudit.services.reuse import Mappings, ReuseService
 from oekoaudit.services.settings import load_settings
@@ -36,6 +37,7 @@ class Services:
     organisations: OrganisationService
     audits: AuditService
     measures: MeasureService
+    indicators: IndicatorService
     reuse: ReuseService
     evidence: EvidenceService
     _store: Store = field(repr=False)
@@ -69,13 +71,15 @@ def open_services(data_dir: Path | str | None = None, catalogue_folders: tuple[P
     catalogues = CatalogueService(catalogue_folders, user_dir=paths.user_catalogues_dir(folder))
     mappings = Mappings(catalogues)
     audits = AuditService(store, catalogues, mappings)
-    measures = MeasureService(store)
+    indicators = IndicatorService(store, audits)
+    measures = MeasureService(store, audits, indicators)
     return Services(
         data_dir=folder,
         catalogues=catalogues,
         organisations=OrganisationService(store),
         audits=audits,
         measures=measures,
+        indicators=indicators,
         reuse=ReuseService(audits, catalogues, mappings, measures),
         evidence=EvidenceService(store, audits, user_name(folder)),
         _store=store,

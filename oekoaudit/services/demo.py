@@ -1,13 +1,21 @@
-"""A realistic demo: a metalworking SME in its ISO 14001 surveillance audit, partly answered."""
+"""A realistic demo: a metalworking SME in its ISO 14001 surveillance audit, partly answered, with
+three years of environmental figures and an environmental programme of ten measures."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from oekoaudit.domain.audit import Signer
 from oekoaudit.domain.finding import ActionStatus, Finding, FindingClass
+from oekoaudit.domain.programme import Measure
 from oekoaudit.services.audits import AuditService, OrganisationService
+
+if TYPE_CHECKING:
+    from oekoaudit.services.indicators import IndicatorService
+    from oekoaudit.services.measures import MeasureService
 
 DEMO_ORGANISATION = "Muster Metallbau GmbH"
 
@@ -73,11 +81,18 @@ class DemoResult:
     audit_id: str
     answered: int
     findings: tuple[Finding, ...]
+    #: how many figures were recorded, and for which years
+    figures: int = 0
+    figure_years: tuple[int, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    previous_audit_id: str = ""
 
 
 def create_demo(organisations: OrganisationService, audits: AuditService, catalogue: str = "iso14001-2015",
-                today: date | None = None) -> DemoResult:
-    """Create the demo organisation (or a numbered one if it exists) with its audit."""
+                today: date | None = None, *, indicators: IndicatorService | None = None,
+                measures: MeasureService | None = None) -> DemoResult:
+    """Create the demo organisation (or a numbered one if it exists) with its audit; with
+    ``indicators`` also three years of figures, with ``measures`` an environmental programme."""
     today = today or date.today()
     names = {o.name for o in organisations.list()}
     name, n = DEMO_ORGANISATION, 1
@@ -102,9 +117,17 @@ def create_demo(organisations: OrganisationService, audits: AuditService, catalo
         findings.append(audits.add_finding(audit.id, spec.pop("finding_class"), spec.pop("statement"),
                                            due_date=today + timedelta(days=due_days) if due_days else None,
                                            **spec))
-    _previous_audit(organisation.id, site.id, audits, catalogue, today)
+    previous_id = _previous_audit(organisation.id, site.id, audits, catalogue, today)
+    years: tuple[int, ...] = ()
+    count = 0
+    if indicators is not None:
+        years, count = _figures(indicators, organisation.id, today)
+    programme: tuple[Measure, ...] = ()
+    if measures is not None:
+        programme = _programme(measures, organisation.id, site.id, audit.id, previous_id, findings, today)
     return DemoResult(organisation_id=organisation.id, organisation_name=organisation.name, site_id=site.id,
-                      audit_id=audit.id, answered=len(_ANSWERS), findings=tuple(findings))
+                      audit_id=audit.id, answered=len(_ANSWERS), findings=tuple(findings), figures=count,
+                      figure_years=years, measures=programme, previous_audit_id=previous_id)
 
 
 # Last year's audit, signed and closed: one corrective action verified as effective, one overdue.
@@ -151,3 +174,123 @@ def _previous_audit(organisation_id: str, site_id: str, audits: AuditService, ca
     audits.set_status(audit.id, "in_review")
     audits.sign_and_close(audit.id, [Signer("Dr. Maria Lehmann", "Auditleiterin", "Kassel")])
     return audit.id
+
+
+# ---- figures: three full years before the audit ------------------------------------------------
+
+# (quantity, unit, values of the three years, source, details) — a 40-person sheet-metal works with
+# powder coating planned: electricity falls with the LED and PV measures, gas with the new boiler
+# control, emulsions with the coolant care unit; the nature-oriented area grows by the meadow.
+_FIGURES: list[tuple[str, str, tuple[str | None, str | None, str | None], str, dict[str, Any]]] = [
+    ("electricity_grid", "kWh", ("186400", "181900", "168300"), "Stromrechnungen Stadtwerke", {}),
+    ("electricity_green_share", "%", ("0", "0", "50"), "Stromkennzeichnung des Lieferanten", {}),
+    ("electricity_own_generation", "kWh", (None, "6200", "19800"), "Zähler PV-Anlage Halle 2", {}),
+    ("natural_gas", "m³", ("26800", "25100", "23900"), "Gasrechnungen (Zählerstände)", {}),
+    ("diesel", "l", ("4200", "4050", "3880"), "Tankkarten Fuhrpark", {}),
+    ("water_mains", "m³", ("940", "905", "870"), "Wasserrechnungen", {}),
+    ("waste", "t", ("48.2", "51.6", "49.9"), "Wiegescheine Schrotthändler",
+     {"waste_code": "12 01 01", "route": "recycling", "name": "Stahlschrott und Späne"}),
+    ("waste", "t", ("6.4", "5.9", "4.8"), "Entsorgungsnachweise (eANV)",
+     {"waste_code": "12 01 09*", "route": "disposal", "name": "Bearbeitungsemulsionen, halogenfrei"}),
+    ("waste", "t", ("0.9", "0.8", "0.85"), "Entsorgungsnachweise (eANV)",
+     {"waste_code": "13 02 05*", "route": "recovery", "name": "Maschinen- und Getriebeöle"}),
+    ("waste", "t", ("0.42", "0.38", "0.35"), "Entsorgungsnachweise (eANV)",
+     {"waste_code": "15 01 10*", "route": "recovery", "name": "Verpackungen mit schädlichen Rückständen"}),
+    ("waste", "t", ("3.1", "3.3", "3.0"), "Rechnungen Entsorger",
+     {"waste_code": "15 01 01", "route": "recycling", "name": "Papier und Pappe"}),
+    ("waste", "t", ("7.8", "7.5", "7.1"), "Rechnungen Entsorger",
+     {"waste_code": "20 03 01", "route": "recovery", "name": "Gemischte Siedlungsabfälle"}),
+    ("material", "t", ("610", "632", "598"), "Wareneingang Warenwirtschaft", {"name": "Stahlblech"}),
+    ("material", "t", ("38", "41", "37"), "Wareneingang Warenwirtschaft", {"name": "Aluminiumblech"}),
+    ("hazardous_substance", "kg", ("1450", "1380", "1120"), "Gefahrstoffverzeichnis / Einkauf",
+     {"name": "Kühlschmierstoff-Konzentrat"}),
+    ("hazardous_substance", "kg", ("820", "790", "760"), "Gefahrstoffverzeichnis / Einkauf",
+     {"name": "Alkalischer Industriereiniger"}),
+    ("refrigerant", "kg", ("2.4", None, "1.1"), "Kältemittel-Logbuch Klimaanlage Büro", {"gas": "R-410A"}),
+    ("land_total", "m²", ("12400", "12400", "12400"), "Liegenschaftskataster", {}),
+    ("land_sealed", "m²", ("8900", "8900", "8900"), "Liegenschaftskataster", {}),
+    ("land_nature_on_site", "m²", ("1350", "1350", "1650"), "Lageplan (Blühwiese ab Mai)", {}),
+    ("employees", "persons", ("38", "40", "41"), "Personalstatistik (Jahresdurchschnitt)", {}),
+    ("output", "t", ("560", "585", "551"), "Produktionsstatistik (verarbeitetes Blech)", {}),
+    ("turnover", "€", ("5900000", "6250000", "6100000"), "Jahresabschluss", {}),
+    ("floor_area", "m²", ("6200", "6200", "6200"), "Gebäudeverzeichnis", {}),
+]
+
+
+def _figures(indicators: IndicatorService, organisation_id: str, today: date) -> tuple[tuple[int, ...], int]:
+    years = (today.year - 3, today.year - 2, today.year - 1)
+    count = 0
+    for key, unit, values, source, details in _FIGURES:
+        for year, value in zip(years, values, strict=True):
+            if value is not None:
+                indicators.set_value(organisation_id, year, key, Decimal(value), unit, source=source,
+                                     details=details, today=today)
+                count += 1
+    indicators.set_reference(organisation_id, "output",
+                             "Die verarbeitete Blechmenge (t) bildet die Produktion am besten ab; die Zahl der "
+                             "Beschäftigten schwankt mit Leiharbeit und Auftragslage.")
+    indicators.set_gas_conversion(organisation_id, Decimal("10.3"))
+    indicators.set_omitted(organisation_id, "land_nature_off_site",
+                           "Keine Flächen außerhalb des Standorts (Umweltprüfung 2023).")
+    return years, count
+
+
+# ---- the environmental programme --------------------------------------------------------------
+
+
+def _programme(measures: MeasureService, organisation_id: str, site_id: str, audit_id: str, previous_id: str,
+               findings: list[Finding], today: date) -> tuple[Measure, ...]:
+    """Ten measures across the ÖKOPROFIT areas: done ones of last year's audit, open and dropped ones of
+    this year's; two without owner and date (the observation on 6.2.2), one for the major finding."""
+    last, before = today.year - 1, today.year - 2
+    major = next((f.id for f in findings if f.finding_class is FindingClass.MAJOR_NC), None)
+    specs: list[dict[str, Any]] = [
+        dict(audit_id=previous_id, title="Photovoltaikanlage 99 kWp auf dem Dach von Halle 2", area="energy",
+             owner="H. Brandt", start_date=date(before, 3, 1), due_date=date(before, 6, 30),
+             completed_on=date(before, 6, 28), status="done", priority=1, investment_eur="98000",
+             savings_eur_per_year="5300", savings_kwh_per_year="19500", energy_carrier="electricity_grid",
+             description="Eigenverbrauch in der Blechbearbeitung; Einspeisung des Überschusses."),
+        dict(audit_id=previous_id, title="LED-Beleuchtung in Halle 2", area="energy", owner="H. Brandt",
+             start_date=date(last, 1, 10), due_date=date(last, 3, 31), completed_on=date(last, 3, 14),
+             status="done", priority=1, investment_eur="14800", savings_eur_per_year="3900",
+             savings_kwh_per_year="16500", energy_carrier="electricity_grid"),
+        dict(audit_id=previous_id, title="Kühlschmierstoff-Pflegeanlage: längere Standzeit der Emulsion",
+             area="waste", owner="F. Kaya", start_date=date(last, 4, 1), due_date=date(last, 9, 30),
+             completed_on=date(last, 9, 26), status="done", priority=2, investment_eur="12500",
+             savings_eur_per_year="4300", savings_t_per_year="1.4",
+             description="Zentrale Filtration und Konzentrationsüberwachung; weniger Emulsion zur Entsorgung "
+                         "(AVV 12 01 09*) und weniger Konzentrat im Einkauf."),
+        dict(audit_id=previous_id, title="Blühwiese statt Rasen an der Nordseite (300 m²)", area="biodiversity",
+             owner="F. Kaya", due_date=date(last, 5, 31), completed_on=date(last, 5, 15), status="done",
+             priority=3, investment_eur="1800", savings_eur_per_year="350",
+             description="Zweimal im Jahr mähen statt alle zwei Wochen; Saatgut regionaler Herkunft."),
+        dict(audit_id=audit_id, title="Druckluftleckagen beseitigen", area="energy", status="planned", priority=1,
+             investment_eur="1200", savings_eur_per_year="2100", savings_kwh_per_year="9800",
+             energy_carrier="electricity_grid",
+             description="Leckageortung mit Ultraschall, Reparatur; danach jährliche Kontrolle."),
+        dict(audit_id=audit_id, title="LED-Beleuchtung in Halle 1", area="energy", status="planned", priority=2,
+             investment_eur="9500", savings_eur_per_year="2600", savings_kwh_per_year="11000",
+             energy_carrier="electricity_grid"),
+        dict(audit_id=audit_id, title="Brennwertkessel und hydraulischer Abgleich im Verwaltungsbau",
+             area="energy", owner="H. Brandt", start_date=today - timedelta(days=60),
+             due_date=today + timedelta(days=120), status="in_progress", priority=2, investment_eur="38000",
+             savings_eur_once="9500", savings_eur_per_year="2900", savings_kwh_per_year="24000",
+             energy_carrier="natural_gas",
+             description="Einmalig: Zuschuss der Bundesförderung für effiziente Gebäude (BEG EM)."),
+        dict(audit_id=audit_id, title="Auffangwannen für IBC beschaffen und Betriebsanweisung erstellen",
+             area="hazardous_substances", owner="F. Kaya", start_date=today, due_date=today + timedelta(days=14),
+             status="in_progress", priority=1, investment_eur="2400", finding_ids=[major] if major else [],
+             description="Aus der Hauptabweichung zu 8.1: Lagerkonzept für größere Gebinde."),
+        dict(audit_id=audit_id, title="Regenwasser für die Gleitschleifanlage nutzen", area="water",
+             owner="H. Brandt", due_date=date(today.year + 1, 6, 30), status="planned", priority=3,
+             investment_eur="7800", savings_eur_per_year="720", savings_m3_per_year="180"),
+        dict(audit_id=audit_id, title="Zwei Dienstwagen auf Elektroantrieb umstellen", area="mobility",
+             owner="H. Brandt", due_date=date(last, 12, 31), status="dropped", priority=3, investment_eur="0",
+             savings_eur_per_year="1900", savings_kwh_per_year="14000", energy_carrier="diesel",
+             description="Zurückgestellt: Förderprogramm ausgelaufen, Leasingverträge laufen bis 2027."),
+    ]
+    created = []
+    for spec in specs:
+        spec = dict(spec)
+        created.append(measures.create(organisation_id, spec.pop("title"), site_id=site_id, **spec))
+    return tuple(created)

@@ -86,6 +86,7 @@ _AWARD = {
     AwardRule.FULFILLED_SHARE: N_("applicable criteria fulfilled: at least {required} %, now {actual} %"),
     AwardRule.MEASURES_IMPLEMENTED: N_("at least {required} measures implemented (now {actual})"),
     AwardRule.MEASURES_PLANNED: N_("at least {required} measures planned (now {actual})"),
+    AwardRule.MEASURES_PER_YEAR: N_("at least {required} documented measures in {key} (now {actual})"),
 }
 
 

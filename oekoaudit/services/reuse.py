@@ -12,6 +12,7 @@ from oekoaudit.domain.award import AwardResult, evaluate_award
 from oekoaudit.domain.checklist import Checklist
 from oekoaudit.domain.finding import Finding
 from oekoaudit.domain.mapping import Link, MappingIndex
+from oekoaudit.domain.programme import Measure
 from oekoaudit.domain.reuse import ChangeKind, ComparedItem, Gap, carry_answers, carry_target, compare, gap
 from oekoaudit.errors import N_, UserInputError
 from oekoaudit.services.catalogue import CatalogueService
@@ -78,12 +79,20 @@ class CarryReport:
     answers_with_result: int
     findings: int
     evidence: int
+    #: open measures (planned, in progress) continued in the new audit
+    measures: int = 0
 
 
 def carry_over(repo: Repository, source: AuditDetail, target_audit_id: str, target: Checklist,
                links: list[Link], source_label: str) -> CarryReport:
-    """Copy answers, notes, evidence links and open findings of ``source`` into a new audit
-    (inside the caller's write transaction: all of it lands, or none)."""
+    """Copy answers, notes, evidence links, open findings and open measures of ``source`` into a
+    new audit (inside the caller's write transaction: all of it lands, or none).
+
+    Open findings and open measures (planned, in progress) are *continued*, not moved: the new
+    audit gets a copy that points to the original (``carried_from_finding_id`` /
+    ``carried_from_measure_id``), the earlier audit keeps what it recorded (it may be signed).
+    A continued measure keeps its fields and evidence; its links to findings that were carried
+    over too point to their continuations."""
     carried = carry_answers(source.checklist, source.answers, target, by_target(links), source_label)
     source_answer_ids = repo.answer_ids(source.audit.id)
     evidence = repo.evidence_links("answer", list(source_answer_ids.values()))
@@ -106,6 +115,7 @@ def carry_over(repo: Repository, source: AuditDetail, target_audit_id: str, targ
     sources = by_source(links)
     open_findings = [f for f in source.findings if f.is_open]
     finding_evidence = repo.evidence_links("finding", [f.id for f in open_findings])
+    continued: dict[str, str] = {}
     for finding in open_findings:
         key = carry_target(sources, finding.item_key)
         item = target.item(key) if key else None
@@ -113,8 +123,30 @@ def carry_over(repo: Repository, source: AuditDetail, target_audit_id: str, targ
                                requirement_ref=target.cite(item.ref) if item
                                else finding.requirement_ref,
                                carried_from_finding_id=finding.id)
+        continued[finding.id] = new.id
         copy(finding_evidence.get(finding.id, []), "finding", new.id)
-    return CarryReport(source.audit.id, len(carried), with_result, len(open_findings), len(copies))
+
+    open_measures = [m for m in repo.measures(audit_id=source.audit.id) if m.is_open]
+    measure_evidence = repo.evidence_links("measure", [m.id for m in open_measures])
+    for measure in open_measures:
+        new_measure = repo.add_measure(measure.organisation_id, measure.title, **_measure_fields(measure),
+                                       audit_id=target_audit_id, carried_from_measure_id=measure.id,
+                                       finding_ids=[continued.get(f, f) for f in measure.finding_ids])
+        copy(measure_evidence.get(measure.id, []), "measure", new_measure.id)
+    return CarryReport(source.audit.id, len(carried), with_result, len(open_findings), len(copies),
+                       len(open_measures))
+
+
+def _measure_fields(m: Measure) -> dict[str, object]:
+    return {
+        "site_id": m.site_id, "description": m.description, "area": m.area, "owner": m.owner,
+        "start_date": m.start_date, "due_date": m.due_date, "status": m.status.value, "priority": m.priority,
+        "investment_eur": m.investment_eur, "savings_eur_once": m.savings_eur_once,
+        "savings_eur_per_year": m.savings_eur_per_year, "savings_kwh_per_year": m.savings_kwh_per_year,
+        "energy_carrier": m.energy_carrier, "savings_m3_per_year": m.savings_m3_per_year,
+        "savings_t_per_year": m.savings_t_per_year, "savings_t_co2_per_year": m.savings_t_co2_per_year,
+        "completed_on": m.completed_on,
+    }
 
 
 def _finding_fields(f: Finding) -> dict[str, object]:
@@ -178,7 +210,8 @@ class ReuseService:
         if detail.checklist.award is None:
             return None
         measures = self._measures.list(detail.audit.organisation_id)
-        return evaluate_award(detail.checklist, detail.answers, measures)
+        # the per-year rule (QuB) is checked for the audit's own year
+        return evaluate_award(detail.checklist, detail.answers, measures, years=(_when(detail)[0].year,))
 
 
 def _when(detail: AuditDetail) -> tuple:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -83,6 +84,8 @@ class OrganisationRecord(SyncMixin, Base):
     address: Mapped[str] = mapped_column(Text, default="")
     contact: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # revision 0006: figure B choices, omitted indicators (each with a justification), gas conversion
+    indicator_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
 
 class SiteRecord(SyncMixin, Base):
@@ -114,6 +117,9 @@ class AuditRecord(SyncMixin, Base):
     # revision 0004: the audit its answers were carried over from; catalogues added to it
     carried_from_audit_id: Mapped[str | None] = mapped_column(String(36), default=None)
     modules: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # revision 0006: the emission factor set of the audit's CO2 balance, and overrides with their source
+    factor_set: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    factor_overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
 
 class AnswerRecord(SyncMixin, Base):
@@ -187,19 +193,37 @@ class MeasureRecord(SyncMixin, Base):
     savings_m3_per_year: Mapped[Decimal | None] = mapped_column(default=None)
     savings_t_per_year: Mapped[Decimal | None] = mapped_column(default=None)
     savings_t_co2_per_year: Mapped[Decimal | None] = mapped_column(default=None)
+    # revision 0006
+    savings_eur_once: Mapped[Decimal | None] = mapped_column(default=None)
+    energy_carrier: Mapped[str] = mapped_column(String(32), default="", server_default="")  # of the kWh saved
+    completed_on: Mapped[date | None] = mapped_column(default=None)
+    finding_ids: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    #: the open measure of an earlier audit this one continues
+    carried_from_measure_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
 
 
 class IndicatorValueRecord(SyncMixin, Base):
-    """One figure of a site's input–output data for one year."""
+    """One figure of a site's input–output data for one year.
+
+    A site has at most one live figure per year, quantity and ``detail_key`` (the partial unique
+    index): a second value for the same thing replaces the first.
+    """
 
     __tablename__ = "indicator_values"
-    __table_args__ = (Index("ix_indicator_values_site_year", "site_id", "year"),)
+    __table_args__ = (
+        Index("ix_indicator_values_site_year", "site_id", "year"),
+        Index("uq_indicator_values_identity", "site_id", "year", "quantity", "detail_key", unique=True,
+              sqlite_where=text("deleted_at IS NULL")),
+    )
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
     year: Mapped[int] = mapped_column(Integer)
     quantity: Mapped[str] = mapped_column(String(64))
     value: Mapped[Decimal] = mapped_column()
     unit: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(Text, default="")
+    # revision 0006: waste code, hazardous, route, name, gas … and the identity made of them
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    detail_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class EvidenceRecord(SyncMixin, Base):

@@ -40,6 +40,7 @@ from oekoaudit.domain.evidence import (
     parse_shapes,
 )
 from oekoaudit.domain.finding import ActionStatus, Finding, FindingClass
+from oekoaudit.domain.indicators import IndicatorValue
 from oekoaudit.domain.programme import Measure, MeasureStatus
 from oekoaudit.errors import UserInputError
 from oekoaudit.storage.orm import (
@@ -50,6 +51,7 @@ from oekoaudit.storage.orm import (
     EvidenceLinkRecord,
     EvidenceRecord,
     FindingRecord,
+    IndicatorValueRecord,
     MeasureRecord,
     OrganisationRecord,
     SignatureRecord,
@@ -239,7 +241,7 @@ class Repository:
         return self._audit(a, s, o, titles), a.catalogue_fingerprint
 
     def _ids_with_prefix(self, model: type[AuditRecord] | type[FindingRecord] | type[MeasureRecord]
-                         | type[EvidenceRecord], prefix: str) -> list[str]:
+                         | type[EvidenceRecord] | type[IndicatorValueRecord], prefix: str) -> list[str]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = select(model.id).where(model.deleted_at.is_(None), model.id.like(escaped + "%", escape="\\"))
         return list(self.session.scalars(query))
@@ -596,21 +598,29 @@ class Repository:
         return Measure(
             id=r.id, organisation_id=r.organisation_id, title=r.title, audit_id=r.audit_id, site_id=r.site_id,
             description=r.description, area=r.area, owner=r.owner, start_date=r.start_date, due_date=r.due_date,
-            status=MeasureStatus(r.status), priority=r.priority, investment_eur=r.investment_eur,
+            status=_enum(MeasureStatus, r.status, MeasureStatus.PLANNED), priority=r.priority,
+            investment_eur=r.investment_eur,
             savings_eur_per_year=r.savings_eur_per_year, savings_kwh_per_year=r.savings_kwh_per_year,
             savings_m3_per_year=r.savings_m3_per_year, savings_t_per_year=r.savings_t_per_year,
             savings_t_co2_per_year=r.savings_t_co2_per_year, created_at=r.created_at, updated_at=r.updated_at,
-            revision=r.revision,
+            revision=r.revision, savings_eur_once=r.savings_eur_once, energy_carrier=r.energy_carrier or "",
+            completed_on=r.completed_on,
+            finding_ids=tuple(str(f) for f in r.finding_ids or () if isinstance(f, str) and f),
+            carried_from_measure_id=r.carried_from_measure_id,
         )
 
     def add_measure(self, organisation_id: str, title: str, **fields: Any) -> Measure:
+        if "finding_ids" in fields:
+            fields["finding_ids"] = list(fields["finding_ids"] or ())
         record = MeasureRecord(organisation_id=organisation_id, title=title, **fields)
         self._add(record, "measure")
         return self._measure(record)
 
-    def measure(self, measure_id: str) -> Measure | None:
+    def measure(self, measure_id: str, include_deleted: bool = False) -> Measure | None:
         r = self.session.get(MeasureRecord, measure_id)
-        return None if r is None or r.deleted_at is not None else self._measure(r)
+        if r is None or (r.deleted_at is not None and not include_deleted):
+            return None
+        return self._measure(r)
 
     def measure_ids(self, prefix: str) -> list[str]:
         return self._ids_with_prefix(MeasureRecord, prefix)
@@ -621,7 +631,106 @@ class Repository:
             query = query.where(MeasureRecord.organisation_id == organisation_id)
         if audit_id is not None:
             query = query.where(MeasureRecord.audit_id == audit_id)
-        return [self._measure(r) for r in self.session.scalars(query.order_by(MeasureRecord.created_at))]
+        return [self._measure(r) for r in self.session.scalars(query.order_by(MeasureRecord.created_at,
+                                                                              MeasureRecord.id))]
+
+    def update_measure(self, measure_id: str, **values: Any) -> bool:
+        record = self.session.get(MeasureRecord, measure_id)
+        assert record is not None
+        if "finding_ids" in values:
+            values["finding_ids"] = list(values["finding_ids"] or ())
+        return self._change(record, "measure", **values)
+
+    def set_measure_deleted(self, measure_id: str, deleted: bool) -> bool:
+        """Tombstone a measure or bring it back (its evidence links stay; they show again with it)."""
+        record = self.session.get(MeasureRecord, measure_id)
+        assert record is not None
+        if (record.deleted_at is not None) == deleted:
+            return False
+        return self._change(record, "measure", deleted_at=utcnow() if deleted else None)
+
+    def superseded_measure_ids(self, organisation_id: str | None = None) -> set[str]:
+        """Measures continued by a (live) measure of a later audit: their follow-up happens there."""
+        query = select(MeasureRecord.carried_from_measure_id).where(
+            MeasureRecord.carried_from_measure_id.is_not(None), MeasureRecord.deleted_at.is_(None))
+        if organisation_id is not None:
+            query = query.where(MeasureRecord.organisation_id == organisation_id)
+        return {i for i in self.session.scalars(query) if i}
+
+    # ---- figures (indicator values) ----------------------------------------------------
+
+    @staticmethod
+    def _indicator_value(r: IndicatorValueRecord) -> IndicatorValue:
+        return IndicatorValue(id=r.id, site_id=r.site_id, year=r.year, quantity=r.quantity, value=r.value,
+                              unit=r.unit, source=r.source, details=dict(r.details or {}),
+                              created_at=r.created_at, updated_at=r.updated_at, revision=r.revision)
+
+    def indicator_values(self, site_ids: list[str], year: int | None = None) -> list[IndicatorValue]:
+        """The live figures of these sites (of one year), by year, quantity and detail."""
+        rows: list[IndicatorValueRecord] = []
+        for chunk in _chunks(site_ids):
+            query = select(IndicatorValueRecord).where(IndicatorValueRecord.site_id.in_(chunk),
+                                                       IndicatorValueRecord.deleted_at.is_(None))
+            if year is not None:
+                query = query.where(IndicatorValueRecord.year == year)
+            rows.extend(self.session.scalars(query))
+        rows.sort(key=lambda r: (r.year, r.site_id, r.quantity, r.detail_key, r.created_at))
+        return [self._indicator_value(r) for r in rows]
+
+    def indicator_value(self, value_id: str, include_deleted: bool = False) -> IndicatorValue | None:
+        r = self.session.get(IndicatorValueRecord, value_id)
+        if r is None or (r.deleted_at is not None and not include_deleted):
+            return None
+        return self._indicator_value(r)
+
+    def indicator_value_ids(self, prefix: str) -> list[str]:
+        return self._ids_with_prefix(IndicatorValueRecord, prefix)
+
+    def find_indicator_value(self, site_id: str, year: int, quantity: str, detail_key: str) -> str | None:
+        """The id of the live figure for this site, year, quantity and detail, if there is one."""
+        return self.session.scalars(select(IndicatorValueRecord.id).where(
+            IndicatorValueRecord.site_id == site_id, IndicatorValueRecord.year == year,
+            IndicatorValueRecord.quantity == quantity, IndicatorValueRecord.detail_key == detail_key,
+            IndicatorValueRecord.deleted_at.is_(None))).first()
+
+    def add_indicator_value(self, site_id: str, year: int, quantity: str, value: Decimal, unit: str,
+                            source: str, details: dict[str, Any], detail_key: str) -> IndicatorValue:
+        record = IndicatorValueRecord(site_id=site_id, year=year, quantity=quantity, value=value, unit=unit,
+                                      source=source, details=dict(details), detail_key=detail_key)
+        self._add(record, "indicator_value")
+        return self._indicator_value(record)
+
+    def update_indicator_value(self, value_id: str, **values: Any) -> bool:
+        record = self.session.get(IndicatorValueRecord, value_id)
+        assert record is not None
+        if "details" in values:
+            values["details"] = dict(values["details"])
+        return self._change(record, "indicator_value", **values)
+
+    def set_indicator_value_deleted(self, value_id: str, deleted: bool) -> bool:
+        record = self.session.get(IndicatorValueRecord, value_id)
+        assert record is not None
+        if (record.deleted_at is not None) == deleted:
+            return False
+        return self._change(record, "indicator_value", deleted_at=utcnow() if deleted else None)
+
+    # ---- settings of the figures: per organisation and per audit -------------------------
+
+    def indicator_settings(self, organisation_id: str) -> dict[str, Any]:
+        r = self.session.get(OrganisationRecord, organisation_id)
+        return dict(r.indicator_settings or {}) if r is not None else {}
+
+    def set_indicator_settings(self, organisation_id: str, settings: dict[str, Any]) -> bool:
+        record = self.session.get(OrganisationRecord, organisation_id)
+        assert record is not None
+        return self._change(record, "organisation", indicator_settings=dict(settings))
+
+    def audit_factors(self, audit_id: str) -> tuple[str, dict[str, Any]]:
+        """The emission factor set an audit's CO2 balance uses ("" = the newest) and its overrides."""
+        r = self.session.get(AuditRecord, audit_id)
+        if r is None:
+            return "", {}
+        return r.factor_set or "", dict(r.factor_overrides or {})
 
     # ---- signatures -------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from oekoaudit.domain.changes import Changes
 from oekoaudit.domain.checklist import Item
 from oekoaudit.domain.evidence import Evidence, Shape, Source, Target
 from oekoaudit.domain.finding import Finding
+from oekoaudit.domain.programme import Measure
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _, ngettext
 from oekoaudit.services import Services
@@ -335,7 +336,7 @@ class EvidenceUi(QObject):
 
 
 def watch_rows(ui: EvidenceUi, view: QAbstractItemView) -> DropCatcher:
-    """Files dropped onto a row of ``view`` (a checklist item, a finding) are imported and linked
+    """Files dropped onto a row of ``view`` (a checklist item, a finding, a measure) are imported and linked
     to what the row shows; the row becomes the current one while the drag is over it."""
 
     def where(_watched: Any, pos: QPoint) -> Target | None:
@@ -352,9 +353,11 @@ def watch_rows(ui: EvidenceUi, view: QAbstractItemView) -> DropCatcher:
 
 
 def row_target(obj: Any) -> Target | None:
-    """What a row's object can have evidence linked to: a checklist item or a finding."""
+    """What a row's object can have evidence linked to: a checklist item, a finding or a measure."""
     if isinstance(obj, Item):
         return Target.item(obj.key)
     if isinstance(obj, Finding):
         return Target.finding(obj.id)
+    if isinstance(obj, Measure):
+        return Target.measure(obj.id)
     return None

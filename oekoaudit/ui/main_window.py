@@ -19,7 +19,7 @@ from oekoaudit.domain.changes import Changes
 from oekoaudit.domain.checklist import Rating
 from oekoaudit.domain.evidence import Target
 from oekoaudit.errors import OekoauditError
-from oekoaudit.i18n import _, describe
+from oekoaudit.i18n import _, describe, ngettext
 from oekoaudit.services import Services
 from oekoaudit.services.settings import load_settings, update_settings
 from oekoaudit.ui import prompts, style
@@ -34,6 +34,7 @@ from oekoaudit.ui.recent import RecentAudits
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker, TaskRunner
 from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.navigator_view import NavigatorView
+from oekoaudit.ui.views.programme_view import SCOPE_ORGANISATION
 from oekoaudit.ui.views.workspace import AuditWorkspace
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.action_import_catalogue.setStatusTip(_("Your own checklist from a spreadsheet (CSV, XLSX) or a YAML file"))
         self.action_import_catalogue.triggered.connect(lambda _checked=False: self.import_catalogue())
         file_menu.addAction(self.action_import_catalogue)
+        self._build_figures_actions(file_menu)
         self.action_settings = QAction(_("&Settings…"), self)
         self.action_settings.setObjectName("action_settings")
         self.action_settings.setShortcut(QKeySequence("Ctrl+,"))
@@ -321,6 +323,154 @@ class MainWindow(QMainWindow):
             prompts.error(self, "\n".join(lines))
 
         self.worker.submit(lambda: catalogues.import_result(path), done, failed)
+
+    # ---- figures and measures as spreadsheets ----------------------------------------------
+
+    def _build_figures_actions(self, file_menu: Any) -> None:
+        """File → import and export the figures and the measures of the open audit's organisation."""
+        file_menu.addSeparator()
+        self.action_import_figures = QAction(_("Import &figures…"), self)
+        self.action_import_figures.setObjectName("action_import_figures")
+        self.action_import_figures.setStatusTip(_("Environmental figures from a spreadsheet (CSV, XLSX): year, "
+                                                  "figure, value, unit"))
+        self.action_export_figures = QAction(_("Export figures…"), self)
+        self.action_export_figures.setObjectName("action_export_figures")
+        self.action_import_measures = QAction(_("Import &measures…"), self)
+        self.action_import_measures.setObjectName("action_import_measures")
+        self.action_import_measures.setStatusTip(_("Measures of the environmental programme from a spreadsheet "
+                                                   "(CSV, XLSX), into the open audit"))
+        self.action_export_measures = QAction(_("Export measures…"), self)
+        self.action_export_measures.setObjectName("action_export_measures")
+        for action in (self.action_import_figures, self.action_export_figures, self.action_import_measures,
+                       self.action_export_measures):
+            file_menu.addAction(action)
+        self.action_import_figures.triggered.connect(lambda _checked=False: self.import_figures())
+        self.action_export_figures.triggered.connect(lambda _checked=False: self.export_figures())
+        self.action_import_measures.triggered.connect(lambda _checked=False: self.import_measures())
+        self.action_export_measures.triggered.connect(lambda _checked=False: self.export_measures())
+        self.workspace.detail_shown.connect(self._on_figures_detail_shown)
+        self._on_figures_detail_shown(self.workspace.detail)
+
+    def _on_figures_detail_shown(self, detail: Any) -> None:
+        for action in (self.action_import_figures, self.action_export_figures, self.action_export_measures):
+            action.setEnabled(detail is not None)
+        self.action_import_measures.setEnabled(detail is not None and not detail.audit.read_only)
+
+    def _spreadsheet_failed(self, exc: BaseException) -> None:
+        """Every problem of a refused import (row and column), as for catalogues."""
+        problems = list(getattr(exc, "problems", ()))
+        lines = [prompts.error_text(exc)]
+        lines += ["• " + i18n.describe(p) for p in problems[:25]]
+        if len(problems) > 25:
+            lines.append(_("… and {n} more").format(n=len(problems) - 25))
+        self.statusBar().clearMessage()
+        prompts.error(self, "\n".join(lines))
+
+    def _spreadsheet_path(self, caption: str, name: str) -> str | None:
+        """Where to export: the user's choice, with .xlsx added when no known suffix is given."""
+        path = prompts.save_file(self, caption, _("Excel workbook (*.xlsx);;CSV file (*.csv)"), name)
+        if path is None:
+            return None
+        if Path(path).suffix.lower() not in (".xlsx", ".csv", ".tsv", ".txt"):
+            path += ".xlsx"
+        return path
+
+    def import_figures(self, path: str | None = None) -> bool:
+        """Import figures into the open audit's organisation, on the task runner; nothing is
+        imported when a cell is wrong (every problem is listed with its row and column)."""
+        detail = self.workspace.detail
+        if detail is None:
+            self.statusBar().showMessage(_("Open an audit first."), 6000)
+            return False
+        if path is None:
+            path = prompts.open_file(self, _("Import figures"),
+                                     _("Spreadsheets (*.csv *.xlsx *.tsv *.txt);;All files (*)"))
+            if path is None:
+                return False
+        indicators, organisation_id, audit_id = self.services.indicators, detail.audit.organisation_id, detail.audit.id
+        self.statusBar().showMessage(_("Importing {file} …").format(file=Path(path).name))
+
+        def done(result: Any) -> None:
+            emit(self.notifier.changed, Changes(indicators=True, audit_id=audit_id))
+            text = _("Figures imported from {file}: {created} new, {updated} changed, {unchanged} unchanged.").format(
+                file=Path(path).name, created=result.created, updated=result.updated, unchanged=result.unchanged)
+            self.statusBar().showMessage(text, 10000)
+            warnings = list(result.warnings)
+            if warnings:
+                from oekoaudit.ui.models.indicators_model import warning_text
+
+                text += "\n\n" + _("Please check:") + "\n" + "\n".join("• " + warning_text(w) for w in warnings[:10])
+            prompts.information(self, text)
+
+        self.tasks.submit(lambda: indicators.import_file(path, organisation_id), done, self._spreadsheet_failed)
+        return True
+
+    def export_figures(self, path: str | None = None) -> bool:
+        detail = self.workspace.detail
+        if detail is None:
+            self.statusBar().showMessage(_("Open an audit first."), 6000)
+            return False
+        path = path or self._spreadsheet_path(_("Export figures"), _("Figures {name}.xlsx").format(
+            name=detail.audit.organisation_name))
+        if path is None:
+            return False
+        indicators, organisation_id = self.services.indicators, detail.audit.organisation_id
+
+        def done(count: Any) -> None:
+            self.statusBar().showMessage(ngettext("{n} figure exported to {file}.", "{n} figures exported to {file}.",
+                                                  count).format(n=count, file=path), 10000)
+
+        self.tasks.submit(lambda: indicators.export_file(organisation_id, path), done, self._spreadsheet_failed)
+        return True
+
+    def import_measures(self, path: str | None = None) -> bool:
+        """Import measures into the open audit's programme, on the task runner (all or nothing)."""
+        detail = self.workspace.detail
+        if detail is None:
+            self.statusBar().showMessage(_("Open an audit first."), 6000)
+            return False
+        if detail.audit.read_only:
+            self.statusBar().showMessage(_("The audit is closed: new measures go into the organisation's current "
+                                           "audit."), 6000)
+            return False
+        if path is None:
+            path = prompts.open_file(self, _("Import measures"),
+                                     _("Spreadsheets (*.csv *.xlsx *.tsv *.txt);;All files (*)"))
+            if path is None:
+                return False
+        measures, organisation_id, audit_id = self.services.measures, detail.audit.organisation_id, detail.audit.id
+        self.statusBar().showMessage(_("Importing {file} …").format(file=Path(path).name))
+
+        def done(result: Any) -> None:
+            emit(self.notifier.changed, Changes(measures=True, audit_id=audit_id))
+            text = _("Measures imported from {file}: {created} new, {updated} changed, {unchanged} unchanged.").format(
+                file=Path(path).name, created=result.created, updated=result.updated, unchanged=result.unchanged)
+            self.statusBar().showMessage(text, 10000)
+            prompts.information(self, text)
+
+        self.tasks.submit(lambda: measures.import_file(path, organisation_id, audit_id), done,
+                          self._spreadsheet_failed)
+        return True
+
+    def export_measures(self, path: str | None = None) -> bool:
+        """Export the programme the tab shows (this audit's, or the whole organisation's)."""
+        detail = self.workspace.detail
+        if detail is None:
+            self.statusBar().showMessage(_("Open an audit first."), 6000)
+            return False
+        path = path or self._spreadsheet_path(_("Export measures"), _("Measures {name}.xlsx").format(
+            name=detail.audit.organisation_name))
+        if path is None:
+            return False
+        whole = self.workspace.programme.scope == SCOPE_ORGANISATION
+        measures, ref = self.services.measures, detail.audit.organisation_id if whole else detail.audit.id
+
+        def done(count: Any) -> None:
+            self.statusBar().showMessage(ngettext("{n} measure exported to {file}.", "{n} measures exported to "
+                                                  "{file}.", count).format(n=count, file=path), 10000)
+
+        self.tasks.submit(lambda: measures.export_file(ref, path), done, self._spreadsheet_failed)
+        return True
 
     def _on_action_new_finding_triggered(self) -> None:
         if self.workspace.audit_id is None:

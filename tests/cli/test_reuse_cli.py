@@ -32,7 +32,8 @@ def test_carry_over_gap_compare_on_the_command_line(capsys, data_dir: Path) -> N
                    "--from", first[:8], "--title", "Audit 2026")
     assert second["carried_from_audit_id"] == first
     # 4.1 of 2026 asks for more than 4.1 of 2015 and 6.3 overlaps 6.1.2: only the notes come over there
-    assert second["carried_over"] == {"from": "Audit 2025", "answers": 4, "with_result": 2, "findings": 1}
+    assert second["carried_over"] == {"from": "Audit 2025", "answers": 4, "with_result": 2, "findings": 1,
+                                      "measures": 0}
     shown = _json(capsys, data_dir, "audit", "show", second["id"])
     assert shown["progress"]["answered"] == 0
     carried = {a["key"]: a for a in shown["answers"] if a["carried_over"]}

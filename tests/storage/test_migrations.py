@@ -130,3 +130,87 @@ def test_evidence_of_revision_0004_is_upgraded(tmp_path: Path) -> None:
     finally:
         conn.close()
     assert "ix_evidence_audit_sha256" in indexes
+
+
+def test_figures_and_measures_of_revision_0005_are_upgraded(tmp_path: Path) -> None:
+    """0006 gives figures their details and one live figure per site, year, quantity and detail;
+    measures their one-off savings, carrier, completion, findings and carry-over; organisations
+    their indicator settings, audits their emission factors. Stored data stays as it was."""
+    from datetime import date
+    from decimal import Decimal
+
+    from oekoaudit.domain.programme import MeasureStatus
+    from oekoaudit.services import open_services
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(GOLDEN / "rev_0005.sqlite", data_dir / "oekoaudit.sqlite")
+    org_id = "aaaaaaaa-0000-4000-8000-000000000001"
+    audit_id = "cccccccc-0000-4000-8000-000000000001"
+    with open_services(data_dir) as services:
+        values = services.indicators.values(org_id)
+        assert [(v.year, v.quantity, v.value, v.unit, v.source, v.details) for v in values] == [
+            (2023, "electricity_grid", Decimal("412000"), "kWh", "Stromrechnung 2023", {}),
+            (2024, "electricity_grid", Decimal("398500.5"), "kWh", "Stromrechnung 2024", {}),
+            (2024, "natural_gas", Decimal("61000"), "m³", "Gaszähler Werk Süd", {}),  # the removed typo stays removed
+        ]
+        measures = {m.id[-1]: m for m in services.measures.list(audit_id=audit_id)}
+        assert (measures["1"].title, measures["1"].savings_t_co2_per_year) == ("Druckluftleckagen beheben",
+                                                                               Decimal("3.6"))
+        led = measures["2"]
+        assert (led.status, led.investment_eur, led.owner, led.start_date) == (
+            MeasureStatus.DONE, Decimal("18500.00"), "Frau Größer", date(2025, 1, 15))
+        assert (led.savings_eur_once, led.energy_carrier, led.completed_on, led.finding_ids,
+                led.carried_from_measure_id) == (None, "", None, (), None)
+        assert measures["3"].savings_m3_per_year == Decimal(350)
+        assert services.indicators.settings(org_id).reference.quantity == "employees"
+        assert services.indicators.factors(audit_id).chosen == ""
+        # the upgraded records take the new fields
+        services.measures.update(led.id, energy_carrier="electricity_grid", completed_on=date(2025, 5, 20))
+        services.indicators.set_value(org_id, 2024, "natural_gas", "60000", "m³", today=date(2026, 1, 1))
+        assert [v.value for v in services.indicators.values(org_id, 2024) if v.quantity == "natural_gas"] == [60000]
+        # the carry-over works on old measures: the open ones (1 planned, 3 in progress) continue
+        new = services.audits.create(org_id, "iso14001-2015", carry_from=audit_id)
+        assert sorted(m.carried_from_measure_id[-1] for m in services.measures.list(audit_id=new.id)) == ["1", "3"]
+    conn = sqlite3.connect(data_dir / "oekoaudit.sqlite")
+    try:
+        index_sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'uq_indicator_values_identity'").fetchone()
+    finally:
+        conn.close()
+    assert "UNIQUE" in index_sql[0].upper() and "deleted_at IS NULL" in index_sql[0]
+
+
+def test_duplicate_live_figures_are_retired_before_the_unique_index(tmp_path: Path) -> None:
+    """Nothing before 0006 kept a site from holding two live figures for one year and quantity:
+    the one changed last stays, the other is tombstoned (and logged), none is deleted."""
+    from decimal import Decimal
+
+    from oekoaudit.services import open_services
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(GOLDEN / "rev_0005.sqlite", data_dir / "oekoaudit.sqlite")
+    conn = sqlite3.connect(data_dir / "oekoaudit.sqlite")
+    try:
+        conn.execute("INSERT INTO indicator_values (site_id, year, quantity, value, unit, source, id, created_at, "
+                     "updated_at, revision, device_id) VALUES ('bbbbbbbb-0000-4000-8000-000000000001', 2024, "
+                     "'natural_gas', '62000', 'm³', 'später korrigiert', '77777777-0000-4000-8000-000000000005', "
+                     "'2025-04-01T08:00:00.000000Z', '2025-04-01T08:00:00.000000Z', 1, "
+                     "'11111111-1111-4111-8111-111111111111')")
+        conn.commit()
+    finally:
+        conn.close()
+    with open_services(data_dir) as services:
+        gas = [v for v in services.indicators.values("aaaaaaaa-0000-4000-8000-000000000001")
+               if v.quantity == "natural_gas"]
+        assert [(v.value, v.source) for v in gas] == [(Decimal(62000), "später korrigiert")]
+        log = services.audits.change_log("77777777-0000-4000-8000-000000000003")
+        assert [entry[1] for entry in log] == ["deleted_at"]
+    conn = sqlite3.connect(data_dir / "oekoaudit.sqlite")
+    try:
+        rows = conn.execute("SELECT id, deleted_at IS NULL, revision FROM indicator_values WHERE quantity = "
+                            "'natural_gas' ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    assert rows == [("77777777-0000-4000-8000-000000000003", 0, 2), ("77777777-0000-4000-8000-000000000004", 0, 2),
+                    ("77777777-0000-4000-8000-000000000005", 1, 1)]

@@ -35,14 +35,17 @@ from oekoaudit.ui.views.compare_view import CompareView
 from oekoaudit.ui.views.findings_view import FindingsView
 from oekoaudit.ui.views.gallery_view import GalleryView
 from oekoaudit.ui.views.gap_view import GapView
+from oekoaudit.ui.views.indicators_view import IndicatorsView
 from oekoaudit.ui.views.overview_view import OverviewView
 from oekoaudit.ui.views.plan_view import PlanView
+from oekoaudit.ui.views.programme_view import ProgrammeView
 from oekoaudit.ui.views.self_assessment import SelfAssessmentView
 from oekoaudit.ui.widgets.status_banner import StatusBanner
 
 #: The views of an open audit, by the name the screenshot command and the menus use. Each view
 #: registers itself in AuditWorkspace.__init__ through _add_view (tab order = registration order).
-VIEWS = ("overview", "plan", "checklist", "findings", "evidence", "actions", "self_assessment", "gap", "compare")
+VIEWS = ("overview", "plan", "checklist", "findings", "evidence", "actions", "programme", "indicators",
+         "self_assessment", "gap", "compare")
 #: How many recent audits the welcome page offers.
 WELCOME_RECENT = 5
 BUTTON_WIDTH = 180
@@ -215,6 +218,10 @@ class AuditWorkspace(QStackedWidget):
         self._add_view("evidence", self.gallery, _("Photos & evidence").replace("&", "&&"))
         self.actions = ActionsView(services, notifier, self.tabs)
         self._add_view("actions", self.actions, _("Open actions"))
+        self.programme = ProgrammeView(services, worker, notifier, self.undo, self.tabs)
+        self._add_view("programme", self.programme, _("Environmental programme"))
+        self.indicators = IndicatorsView(services, worker, notifier, self.undo, self.tabs)
+        self._add_view("indicators", self.indicators, _("Figures"))
         self.self_assessment = SelfAssessmentView(services, worker, notifier, self.undo, self.tabs)
         self._add_view("self_assessment", self.self_assessment, _("Self-assessment"))
         self.gap = GapView(services, self.tabs)
@@ -273,6 +280,11 @@ class AuditWorkspace(QStackedWidget):
         self.findings.evidence_ui = self.evidence_ui
         self._item_drops = watch_rows(self.evidence_ui, self.checklist.tree)
         self._finding_drops = watch_rows(self.evidence_ui, self.findings.table)
+        # the environmental programme and the figures; files dropped onto a measure are linked to it
+        self.programme.message.connect(self.message)
+        self.indicators.message.connect(self.message)
+        self.programme.evidence_ui = self.evidence_ui
+        self._measure_drops = watch_rows(self.evidence_ui, self.programme.table)
 
     @property
     def audit_id(self) -> str | None:
@@ -309,6 +321,8 @@ class AuditWorkspace(QStackedWidget):
         self.actions.set_detail(detail)
         self.gap.set_detail(detail)  # both compute only when (or once) their tab is shown
         self.compare.set_detail(detail)
+        self.programme.set_detail(detail)  # both read only when (or once) their tab is shown
+        self.indicators.set_detail(detail)
         if self.tabs.currentWidget() is self.overview or detail is None:
             self.overview.set_detail(detail)
         self.setCurrentWidget(self.audit_page if detail is not None else self.welcome)
