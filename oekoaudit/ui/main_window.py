@@ -366,6 +366,22 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         prompts.error(self, "\n".join(lines))
 
+    def _open_detail(self) -> Any:
+        """The open audit's detail, or None after telling the user to open one."""
+        detail = self.workspace.detail
+        if detail is None:
+            self.statusBar().showMessage(_("Open an audit first."), 6000)
+        return detail
+
+    def _spreadsheet_source(self, caption: str, path: str | None) -> str | None:
+        """The spreadsheet to import (``path``, else the user's choice), announced in the status bar."""
+        if path is None:
+            path = prompts.open_file(self, caption, _("Spreadsheets (*.csv *.xlsx *.tsv *.txt);;All files (*)"))
+            if path is None:
+                return None
+        self.statusBar().showMessage(_("Importing {file} …").format(file=Path(path).name))
+        return path
+
     def _spreadsheet_path(self, caption: str, name: str) -> str | None:
         """Where to export: the user's choice, with .xlsx added when no known suffix is given."""
         path = prompts.save_file(self, caption, _("Excel workbook (*.xlsx);;CSV file (*.csv)"), name)
@@ -378,17 +394,10 @@ class MainWindow(QMainWindow):
     def import_figures(self, path: str | None = None) -> bool:
         """Import figures into the open audit's organisation, on the task runner; nothing is
         imported when a cell is wrong (every problem is listed with its row and column)."""
-        detail = self.workspace.detail
-        if detail is None:
-            self.statusBar().showMessage(_("Open an audit first."), 6000)
+        detail = self._open_detail()
+        if detail is None or (path := self._spreadsheet_source(_("Import figures"), path)) is None:
             return False
-        if path is None:
-            path = prompts.open_file(self, _("Import figures"),
-                                     _("Spreadsheets (*.csv *.xlsx *.tsv *.txt);;All files (*)"))
-            if path is None:
-                return False
         indicators, organisation_id, audit_id = self.services.indicators, detail.audit.organisation_id, detail.audit.id
-        self.statusBar().showMessage(_("Importing {file} …").format(file=Path(path).name))
 
         def done(result: Any) -> None:
             emit(self.notifier.changed, Changes(indicators=True, audit_id=audit_id))
@@ -406,9 +415,8 @@ class MainWindow(QMainWindow):
         return True
 
     def export_figures(self, path: str | None = None) -> bool:
-        detail = self.workspace.detail
+        detail = self._open_detail()
         if detail is None:
-            self.statusBar().showMessage(_("Open an audit first."), 6000)
             return False
         path = path or self._spreadsheet_path(_("Export figures"), _("Figures {name}.xlsx").format(
             name=detail.audit.organisation_name))
@@ -425,21 +433,16 @@ class MainWindow(QMainWindow):
 
     def import_measures(self, path: str | None = None) -> bool:
         """Import measures into the open audit's programme, on the task runner (all or nothing)."""
-        detail = self.workspace.detail
+        detail = self._open_detail()
         if detail is None:
-            self.statusBar().showMessage(_("Open an audit first."), 6000)
             return False
         if detail.audit.read_only:
             self.statusBar().showMessage(_("The audit is closed: new measures go into the organisation's current "
                                            "audit."), 6000)
             return False
-        if path is None:
-            path = prompts.open_file(self, _("Import measures"),
-                                     _("Spreadsheets (*.csv *.xlsx *.tsv *.txt);;All files (*)"))
-            if path is None:
-                return False
+        if (path := self._spreadsheet_source(_("Import measures"), path)) is None:
+            return False
         measures, organisation_id, audit_id = self.services.measures, detail.audit.organisation_id, detail.audit.id
-        self.statusBar().showMessage(_("Importing {file} …").format(file=Path(path).name))
 
         def done(result: Any) -> None:
             emit(self.notifier.changed, Changes(measures=True, audit_id=audit_id))
@@ -454,9 +457,8 @@ class MainWindow(QMainWindow):
 
     def export_measures(self, path: str | None = None) -> bool:
         """Export the programme the tab shows (this audit's, or the whole organisation's)."""
-        detail = self.workspace.detail
+        detail = self._open_detail()
         if detail is None:
-            self.statusBar().showMessage(_("Open an audit first."), 6000)
             return False
         path = path or self._spreadsheet_path(_("Export measures"), _("Measures {name}.xlsx").format(
             name=detail.audit.organisation_name))
