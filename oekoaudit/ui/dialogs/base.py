@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from oekoaudit.i18n import _
@@ -30,6 +31,22 @@ class WritingDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {style.ERROR_TEXT};")
         self.error_label.setVisible(False)
+
+    def add_heading(self, outer: QVBoxLayout) -> None:
+        """A bold heading (``self.heading``) and a muted notice below it (``self.notice``, hidden
+        until there is something to say, e.g. why the record is read-only)."""
+        self.heading = QLabel(self)
+        self.heading.setWordWrap(True)
+        font = QFont(self.heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.notice = QLabel(self)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        self.notice.setVisible(False)
+        outer.addWidget(self.heading)
+        outer.addWidget(self.notice)
 
     def show_error(self, message: str, focus: QWidget | None = None) -> None:
         self.error_label.setText(message)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -141,18 +141,7 @@ class MeasureDialog(WritingDialog):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 14, 16, 12)
         outer.setSpacing(10)
-        self.heading = QLabel(self)
-        self.heading.setWordWrap(True)
-        font = QFont(self.heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.notice = QLabel(self)
-        self.notice.setWordWrap(True)
-        self.notice.setStyleSheet(f"color: {style.MUTED_TEXT};")
-        self.notice.setVisible(False)
-        outer.addWidget(self.heading)
-        outer.addWidget(self.notice)
+        self.add_heading(outer)
         columns = QHBoxLayout()
         columns.setSpacing(14)
         columns.addWidget(self._build_measure_box(), 5)
