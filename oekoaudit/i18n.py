@@ -14,6 +14,9 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from oekoaudit import paths
@@ -25,6 +28,9 @@ LANG_ENV = "OEKOAUDIT_LANG"
 
 _translations: gettext.NullTranslations | None = None  # loaded on first use
 _language = DEFAULT_LANGUAGE
+_loaded: dict[str, gettext.NullTranslations] = {}
+#: a language chosen for one piece of work on one thread (a report in English while the window is German)
+_local = threading.local()
 
 
 def N_(message: str) -> str:  # noqa: N802
@@ -81,11 +87,33 @@ def set_language(lang: str) -> str:
 
 
 def get_language() -> str:
-    return _language
+    override = getattr(_local, "language", None)
+    return override or _language
+
+
+@contextmanager
+def language(lang: str) -> Iterator[str]:
+    """Translate into ``lang`` on this thread only, for the duration of the block.
+
+    The report is written in the language chosen for it, on a worker thread, while the window keeps
+    its own; ``_()``, ``ngettext()`` and ``pick()`` called on this thread inside the block use ``lang``.
+    Blocks nest; the previous choice comes back on exit."""
+    code = known_language(lang) or DEFAULT_LANGUAGE
+    previous = (getattr(_local, "language", None), getattr(_local, "translations", None))
+    if code not in _loaded:
+        _loaded[code] = _load(code)
+    _local.language, _local.translations = code, _loaded[code]
+    try:
+        yield code
+    finally:
+        _local.language, _local.translations = previous
 
 
 def _active() -> gettext.NullTranslations:
     global _translations
+    override = getattr(_local, "translations", None)
+    if override is not None:
+        return override
     if _translations is None:
         _translations = _load(_language)
     return _translations
@@ -101,7 +129,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def pick(text: Any, lang: str | None = None) -> str:
     """The text of a bilingual value (``{"de": …, "en": …}`` or an object with de/en)."""
-    lang = lang or _language
+    lang = lang or get_language()
     if text is None:
         return ""
     if isinstance(text, str):

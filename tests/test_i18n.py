@@ -80,3 +80,40 @@ def test_language_choice_order(monkeypatch) -> None:  # type: ignore[no-untyped-
     monkeypatch.setenv(i18n.LANG_ENV, "fr")
     assert i18n.initial_language(None, "en") == "en"
     assert i18n.initial_language(None, None) == "de"
+
+
+def test_language_block_translates_on_its_own_thread_only() -> None:
+    import threading
+
+    i18n.set_language("de")
+    seen: dict[str, str] = {}
+    inside = threading.Event()
+    release = threading.Event()
+
+    def worker() -> None:
+        with i18n.language("en"):
+            seen["worker"] = i18n._("closed")
+            seen["worker_lang"] = i18n.get_language()
+            inside.set()
+            release.wait(5)
+        seen["after"] = i18n._("closed")
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert inside.wait(5)
+    seen["main"] = i18n._("closed")  # the window's language is untouched meanwhile
+    release.set()
+    thread.join(5)
+    assert seen == {"worker": "closed", "worker_lang": "en", "main": "abgeschlossen", "after": "abgeschlossen"}
+
+
+def test_language_blocks_nest() -> None:
+    i18n.set_language("en")
+    with i18n.language("de"):
+        assert i18n._("closed") == "abgeschlossen"
+        assert i18n.pick({"de": "Ja", "en": "Yes"}) == "Ja"
+        with i18n.language("en"):
+            assert i18n._("closed") == "closed"
+        assert i18n.get_language() == "de"
+    assert i18n._("closed") == "closed"
+    assert i18n.get_language() == "en"
