@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -436,53 +437,71 @@ def check_value(quantity_key: str, value: Decimal, unit: str, year: int,
     Refused: an unknown quantity or unit, a negative value, a year after ``current_year``, a
     share above 100 %, a missing or malformed detail (waste code, route, name, gas), a waste
     whose hazardous flag contradicts the star of its code. Each refusal is a ``UserInputError``
-    whose parameters name the value, so importers can put it behind the row and column.
+    whose ``field`` parameter names what is wrong (``year``, ``value``, ``unit``, ``waste_code``,
+    ``hazardous``, ``route``, ``name``, ``gas``), so importers can put it behind the row and column.
     """
     q = quantity(quantity_key)
     if year > current_year:
         raise UserInputError(N_("{year} lies in the future; figures can be entered up to {current}."),
-                             year=year, current=current_year)
+                             field="year", year=year, current=current_year)
     if year < 1900:
-        raise UserInputError(N_("{year} is not a plausible year."), year=year)
+        raise UserInputError(N_("{year} is not a plausible year."), field="year", year=year)
     if not value.is_finite():
-        raise UserInputError(N_("{value} is not a number."), value=str(value))
+        raise UserInputError(N_("{value} is not a number."), field="value", value=str(value))
     if value < 0:
-        raise UserInputError(N_("A figure cannot be negative ({value})."), quantity=q.key, value=str(value))
+        raise UserInputError(N_("A figure cannot be negative ({value})."), field="value", quantity=q.key,
+                             value=str(value))
     if q.free_unit:
         if not unit.strip():
             raise UserInputError(N_("The output needs a unit (for example t, pieces or overnight stays)."),
-                                 quantity=q.key)
+                                 field="unit", quantity=q.key)
     else:
-        to_canonical(q, value, unit)  # refuses an unknown unit
+        with _about("unit"):
+            to_canonical(q, value, unit)  # refuses an unknown unit
     if q.is_share and value > 100:
-        raise UserInputError(N_("A share cannot be more than 100 % ({value})."), value=str(value))
+        raise UserInputError(N_("A share cannot be more than 100 % ({value})."), field="value", value=str(value))
     details = dict(details or {})
     cleaned: dict[str, Any] = {}
     if WASTE_CODE in q.details:
-        code, starred = parse_waste_code(str(details.get(WASTE_CODE, "")))
+        with _about("waste_code"):
+            code, starred = parse_waste_code(str(details.get(WASTE_CODE, "")))
         flag = _flag(details.get(HAZARDOUS))
         if details.get(HAZARDOUS) not in (None, "") and flag is None:
-            raise UserInputError(N_("{value} is not a yes/no value for hazardous."), value=str(details[HAZARDOUS]))
+            raise UserInputError(N_("{value} is not a yes/no value for hazardous."), field="hazardous",
+                                 value=str(details[HAZARDOUS]))
         if flag is not None and details.get(HAZARDOUS) not in (None, "") and flag != starred:
             raise UserInputError(N_("The waste code {code} is marked hazardous only with a star (*); "
-                                    "the hazardous column says otherwise."), code=format_waste_code(code, starred))
+                                    "the hazardous column says otherwise."), field="hazardous",
+                                 code=format_waste_code(code, starred))
         cleaned[WASTE_CODE] = code
         cleaned[HAZARDOUS] = starred
-        cleaned[ROUTE] = parse_route(details.get(ROUTE)).value
+        with _about("route"):
+            cleaned[ROUTE] = parse_route(details.get(ROUTE)).value
         name = " ".join(str(details.get(NAME, "") or "").split())
         if name:
             cleaned[NAME] = name
     if NAME in q.details:
         name = " ".join(str(details.get(NAME, "") or "").split())
         if not name:
-            raise UserInputError(N_("A material or substance needs a name."), quantity=q.key)
+            raise UserInputError(N_("A material or substance needs a name."), field="name", quantity=q.key)
         cleaned[NAME] = name
     if GAS in q.details:
         gas = normalize_gas(str(details.get(GAS, "") or ""))
         if not gas:
-            raise UserInputError(N_("A refrigerant needs the name of the gas (for example R-410A)."))
+            raise UserInputError(N_("A refrigerant needs the name of the gas (for example R-410A)."), field="gas")
         cleaned[GAS] = gas
     return cleaned
+
+
+@contextmanager
+def _about(field_name: str) -> Iterator[None]:
+    """A refusal raised inside names ``field_name`` (unless it names a field already)."""
+    try:
+        yield
+    except UserInputError as exc:
+        if "field" in exc.params:
+            raise
+        raise UserInputError(exc.template, field=field_name, **exc.params) from exc
 
 
 # ---- plausibility, deltas, trend ------------------------------------------------------------

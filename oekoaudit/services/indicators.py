@@ -697,23 +697,13 @@ def _year(sheet: sheets.Sheet, numbers: sheets.Numbers, row: int, cells: list[An
 
 
 def _column_of(exc: OekoauditError, sheet: sheets.Sheet) -> str:
-    """The column a refusal of ``check_value`` is about (the value's, unless it says otherwise)."""
-    template = exc.template
-    params = exc.params
-    if "year" in params and "current" in params or "plausible year" in template:
-        return "year"
-    if "unit" in params or "needs a unit" in template:
-        return "unit" if sheet.has("unit") else "value"
-    if "waste code" in template:
-        return "waste_code" if "hazardous column" not in template else "hazardous"
-    if "hazardous" in template:
-        return "hazardous"
-    if "disposal route" in template:
-        return "route"
-    if "needs a name" in template:
+    """The column a refusal of ``check_value`` is about: its ``field``, where the sheet has such a
+    column (a unit written into the value cell, a gas named in the name column), else the value."""
+    field_name = str(exc.params.get("field") or "value")
+    if field_name == "gas" and not sheet.has("gas"):
         return "name"
-    if "refrigerant" in template:
-        return "gas" if sheet.has("gas") else "name"
+    if field_name in ("year", "value") or sheet.has(field_name):
+        return field_name
     return "value"
 
 

@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu_bar = self.menuBar()
+        #: the View menu's entries for tabs: enabled while an audit is open
+        self.tab_actions: list[QAction] = []
         file_menu = menu_bar.addMenu(_("&File"))
         self.action_new_organisation = QAction(_("New &organisation…"), self)
         self.action_new_organisation.setShortcut(QKeySequence("Ctrl+Shift+N"))
@@ -136,6 +138,24 @@ class MainWindow(QMainWindow):
         self.action_show_checklist.setShortcut(QKeySequence("Ctrl+2"))
         view_menu.addAction(self.action_show_overview)
         view_menu.addAction(self.action_show_checklist)
+        # the tabs without a place in another menu, with the next free number keys (Ctrl+3: plan,
+        # Ctrl+4: photos, Ctrl+5: findings are in the Audit and Evidence menus)
+        self.action_show_programme = QAction(_("Environmental &programme"), self)
+        self.action_show_programme.setShortcut(QKeySequence("Ctrl+6"))
+        self.action_show_indicators = QAction(_("&Figures"), self)
+        self.action_show_indicators.setShortcut(QKeySequence("Ctrl+7"))
+        self.action_show_analysis = QAction(_("&Analysis"), self)
+        self.action_show_analysis.setShortcut(QKeySequence("Ctrl+8"))
+        self.action_show_report = QAction(_("&Report"), self)
+        self.action_show_report.setShortcut(QKeySequence("Ctrl+9"))
+        for name, action in (("programme", self.action_show_programme), ("indicators", self.action_show_indicators),
+                             ("report", self.action_show_report)):
+            view_menu.addAction(action)
+            action.triggered.connect(lambda _checked=False, n=name: self.workspace.show_view(n))
+            self.tab_actions.append(action)
+        view_menu.insertAction(self.action_show_report, self.action_show_analysis)
+        self.action_show_analysis.triggered.connect(self._on_action_show_analysis_triggered)
+        self.tab_actions.append(self.action_show_analysis)
         view_menu.addSeparator()
         language_menu = view_menu.addMenu(_("&Language"))
         self.language_group = QActionGroup(self)
@@ -169,6 +189,7 @@ class MainWindow(QMainWindow):
         self.action_new_finding.setToolTip(_("A finding without a checklist item; in the checklist, F records one "
                                              "on the current item."))
         self.action_show_findings = QAction(_("Fin&dings"), self)
+        self.action_show_findings.setShortcut(QKeySequence("Ctrl+5"))
         self.action_show_actions = QAction(_("Open &actions"), self)
         self.audit_menu.addAction(self.action_new_finding)
         self.audit_menu.addAction(self.action_show_findings)
@@ -506,6 +527,8 @@ class MainWindow(QMainWindow):
         """Enable the lifecycle moves the open audit's status allows."""
         allowed = allowed_actions(detail.audit.status if detail is not None else None)
         self.action_show_plan.setEnabled(detail is not None)
+        for action in self.tab_actions:
+            action.setEnabled(detail is not None)
         if hasattr(self, "action_add_legal_register"):
             self.action_add_legal_register.setEnabled(detail is not None and not detail.audit.read_only)
             self.action_show_gap.setEnabled(detail is not None)
@@ -604,6 +627,12 @@ class MainWindow(QMainWindow):
 
     def _on_action_show_overview_triggered(self) -> None:
         self.workspace.show_view("overview")
+
+    def _on_action_show_analysis_triggered(self) -> None:
+        """The analysis tab on the page it showed last."""
+        workspace = self.workspace
+        workspace.show_view(next(n for n in ("actions", "gap", "compare")
+                                 if workspace.view(n) is workspace.analysis.current()))
 
     def _on_action_show_checklist_triggered(self) -> None:
         self.workspace.show_view("checklist")
@@ -777,6 +806,9 @@ class MainWindow(QMainWindow):
             ("Ctrl+F", _("search and filter the checklist (Esc clears the search)")),
             ("Ctrl+Z / Ctrl+Shift+Z", _("undo / redo an answer or note")),
             ("Ctrl+3", _("audit plan")),
+            ("Ctrl+4 / Ctrl+5", _("photos and evidence / findings")),
+            ("Ctrl+6 / Ctrl+7", _("environmental programme / figures")),
+            ("Ctrl+8 / Ctrl+9", _("analysis (open actions, gap analysis, comparison) / report")),
         ]
         rows = "".join(f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>" for k, v in lines)
         intro = escape(_("In the checklist, the answer keys apply while the list or an answer button has the "

@@ -146,20 +146,25 @@ def test_check_value_refuses_what_cannot_be_right() -> None:
                                                      "name": "Emulsion"}, current_year=2025)
     assert ok == {"waste_code": "120109", "hazardous": True, "route": "disposal", "name": "Emulsion"}
     cases = [
-        (("waste", D("-0.5"), "t", 2024, {"waste_code": "150101", "route": "recycling"}), "cannot be negative"),
-        (("electricity_grid", D(1000), "kWh", 2026, {}), "future"),
-        (("electricity_green_share", D(101), "%", 2024, {}), "100"),
-        (("water_mains", D(10), "Fass", 2024, {}), "not a unit"),
-        (("waste", D(1), "t", 2024, {"waste_code": "12 01 09*", "hazardous": "nein", "route": "disposal"}), "star"),
-        (("waste", D(1), "t", 2024, {"waste_code": "150101"}), "disposal route"),
-        (("material", D(1), "t", 2024, {}), "needs a name"),
-        (("refrigerant", D(1), "kg", 2024, {}), "gas"),
-        (("output", D(1), " ", 2024, {}), "needs a unit"),
+        (("waste", D("-0.5"), "t", 2024, {"waste_code": "150101", "route": "recycling"}), "cannot be negative",
+         "value"),
+        (("electricity_grid", D(1000), "kWh", 2026, {}), "future", "year"),
+        (("electricity_green_share", D(101), "%", 2024, {}), "100", "value"),
+        (("water_mains", D(10), "Fass", 2024, {}), "not a unit", "unit"),
+        (("waste", D(1), "t", 2024, {"waste_code": "12 01 09*", "hazardous": "nein", "route": "disposal"}), "star",
+         "hazardous"),
+        (("waste", D(1), "t", 2024, {"waste_code": "15 01", "route": "disposal"}), "not a waste code", "waste_code"),
+        (("waste", D(1), "t", 2024, {"waste_code": "150101"}), "disposal route", "route"),
+        (("material", D(1), "t", 2024, {}), "needs a name", "name"),
+        (("refrigerant", D(1), "kg", 2024, {}), "gas", "gas"),
+        (("output", D(1), " ", 2024, {}), "needs a unit", "unit"),
     ]
-    for args, words in cases:
+    for args, words, field in cases:
         with pytest.raises(UserInputError) as exc:
             check_value(*args, current_year=2025)  # type: ignore[arg-type]
         assert words in exc.value.english(), (args, exc.value.english())
+        # importers put the message behind the cell this names
+        assert exc.value.params["field"] == field, (args, exc.value.params)
     # the hazardous column may repeat what the star says
     assert check_value("waste", D(1), "t", 2024, {"waste_code": "120109*", "hazardous": "ja", "route": "disposal"},
                        current_year=2025)["hazardous"] is True

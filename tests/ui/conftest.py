@@ -59,10 +59,12 @@ def _no_dangling_threads(qapp: Any) -> Iterator[None]:
 
 @pytest.fixture
 def demo(services: Any) -> Any:
-    """The demo organisation with its partly answered ISO 14001 audit (18 of 32 answered)."""
+    """The demo organisation with its partly answered ISO 14001 audit (18 of 32 answered), its
+    figures of three years and its environmental programme, as ``oekoaudit demo`` makes it."""
     from oekoaudit.services.demo import create_demo
 
-    return create_demo(services.organisations, services.audits)
+    return create_demo(services.organisations, services.audits, indicators=services.indicators,
+                       measures=services.measures)
 
 
 @pytest.fixture

@@ -53,6 +53,15 @@ def test_without_yearly_savings_there_is_no_payback() -> None:
     assert _cell(model, 0, Column.PAYBACK, SortRole) == float("inf")
 
 
+def test_without_investment_the_payback_is_at_once_not_zero_years() -> None:
+    model = MeasuresModel()
+    model.set_measures([_measure(investment_eur=Decimal("0"), savings_eur_per_year=Decimal("1900"))])
+    assert _cell(model, 0, Column.PAYBACK) == _("at once")
+    assert _cell(model, 0, Column.PAYBACK, SortRole) == 0.0
+    assert _cell(model, 0, Column.PAYBACK, Qt.ItemDataRole.ToolTipRole) == \
+        _("No investment: the savings count from the start.")
+
+
 def test_a_derived_co2_saving_is_shown_in_italics_and_says_how() -> None:
     from oekoaudit.domain.co2 import Factor
 

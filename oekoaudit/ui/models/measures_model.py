@@ -402,12 +402,17 @@ class MeasuresModel(RowsModel[MeasureRow, Column]):
         elif column is Column.PAYBACK:
             years = payback(measure)
             if display:
-                return format_decimal(years, 1) if years is not None else "–"
+                if years is None:
+                    return "–"
+                # no investment: "0,0 years" reads like a missing value
+                return _("at once") if years == 0 else format_decimal(years, 1)
             if role == SortRole:
                 return float(years) if years is not None else float("inf")
             if tooltip:
-                return _("Investment ÷ yearly savings in euros") if years is not None else \
-                    _("No payback: no yearly savings in euros.")
+                if years is None:
+                    return _("No payback: no yearly savings in euros.")
+                return _("No investment: the savings count from the start.") if years == 0 else \
+                    _("Investment ÷ yearly savings in euros")
             if role == Qt.ItemDataRole.ForegroundRole and years is None:
                 return QColor(MUTED)
         elif column in NUMBER_COLUMNS:

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from oekoaudit.domain.audit import AuditDetail
 from oekoaudit.domain.changes import Changes
@@ -23,7 +23,8 @@ from oekoaudit.ui import style
 from oekoaudit.ui.models.findings_model import ACTION_COLUMNS, Column, FindingsModel, ObjectRole, SortRole
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier
-from oekoaudit.ui.widgets.tables import RowTable, empty_label, heading_label, setup_table
+from oekoaudit.ui.widgets.tables import RowTable, empty_label, setup_table
+from oekoaudit.ui.widgets.view_header import view_frame
 
 
 class ActionsView(QWidget):
@@ -49,22 +50,13 @@ class ActionsView(QWidget):
         self._connect_signals()
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        top = QHBoxLayout()
-        self.heading = heading_label(self)
+        frame = view_frame(self)
+        layout, self.heading, self.count_label = frame.layout, frame.heading, frame.count_label
         self.heading.setWordWrap(True)
         self.overdue_label = QLabel(self)
         self.overdue_label.setObjectName("overdue_label")
         self.overdue_label.setStyleSheet(f"color: {style.ERROR_TEXT}; font-weight: bold;")
-        self.count_label = QLabel(self)
-        self.count_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.overdue_label, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addSpacing(10)
-        top.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
-        layout.addLayout(top)
+        frame.top.addWidget(self.overdue_label, 0, Qt.AlignmentFlag.AlignBottom)
         self.hint = QLabel(_("Corrective actions whose effectiveness has not been verified yet, from every audit "
                              "of the organisation. Double-click to record progress or the verification."), self)
         self.hint.setWordWrap(True)

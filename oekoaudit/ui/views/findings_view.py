@@ -13,11 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,7 +33,8 @@ from oekoaudit.ui.models.findings_model import FINDING_COLUMNS, Column, Findings
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
 from oekoaudit.ui.undo import UndoManager
-from oekoaudit.ui.widgets.tables import RowTable, empty_label, heading_label, setup_table
+from oekoaudit.ui.widgets.tables import RowTable, empty_label, setup_table
+from oekoaudit.ui.widgets.view_header import view_frame
 
 AnswerSource = Callable[[str], Answer | None]
 
@@ -68,26 +67,15 @@ class FindingsView(QWidget):
     # ---- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.heading = heading_label(self)
-        self.count_label = QLabel(self)
-        self.count_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        frame = view_frame(self)
+        layout, top, self.heading, self.count_label = frame.layout, frame.top, frame.heading, frame.count_label
         self.new_button = QPushButton(_("New finding…"), self)
         self.new_button.setToolTip(_("A finding without a checklist item (Ctrl+Shift+F). From the checklist: F."))
         self.edit_button = QPushButton(_("Edit…"), self)
         self.delete_button = QPushButton(_("Delete"), self)
-        top.addWidget(self.heading)
-        top.addSpacing(6)
-        top.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addStretch(1)
         top.addWidget(self.new_button)
         top.addWidget(self.edit_button)
         top.addWidget(self.delete_button)
-        layout.addLayout(top)
 
         self.reminder = QLabel(self)
         self.reminder.setObjectName("major_reminder")

@@ -62,7 +62,8 @@ from oekoaudit.ui.widgets.evidence_paint import (
     paint_placeholder,
     paint_shapes,
 )
-from oekoaudit.ui.widgets.tables import empty_label, heading_label
+from oekoaudit.ui.widgets.tables import empty_label
+from oekoaudit.ui.widgets.view_header import view_frame
 
 CAPTION_IDLE_MS = 800
 DETAILS_WIDTH = 340
@@ -498,16 +499,9 @@ class GalleryView(QWidget):
     # ---- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.heading = heading_label(self)
-        self.heading.setText(_("Photos & evidence"))
-        self.count_label = QLabel(self)
+        frame = view_frame(self, _("Photos & evidence"))
+        layout, top, self.heading, self.count_label = frame.layout, frame.top, frame.heading, frame.count_label
         self.count_label.setObjectName("gallery_count")
-        self.count_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
         self.add_button = QPushButton(_("Add photos/files …"), self)
         self.add_button.setObjectName("add_files_button")
         self.add_button.setToolTip(_("Photos (JPEG, PNG, TIFF, WebP, HEIC) and documents such as PDFs; "
@@ -517,14 +511,9 @@ class GalleryView(QWidget):
         self.folder_button.setObjectName("add_folder_button")
         self.camera_button = QPushButton(_("Take photo …"), self)
         self.camera_button.setObjectName("camera_button")
-        top.addWidget(self.heading)
-        top.addSpacing(6)
-        top.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addStretch(1)
         top.addWidget(self.add_button)
         top.addWidget(self.folder_button)
         top.addWidget(self.camera_button)
-        layout.addLayout(top)
 
         filters = QHBoxLayout()
         filters.setSpacing(8)

@@ -26,7 +26,6 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -96,8 +95,8 @@ from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
 from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.lazy_view import summary_frame
-from oekoaudit.ui.widgets.tables import heading_label
 from oekoaudit.ui.widgets.trend_chart import Point, TrendChart
+from oekoaudit.ui.widgets.view_header import segments, view_frame
 
 PAGES = ("figures", "core", "co2")
 #: years shown at first: the last three with figures (EMAS wants three), or up to last year
@@ -110,12 +109,6 @@ CATEGORY_ORDER = (Category.ENERGY, Category.WATER, Category.WASTE, Category.MATE
 
 def indicator_changes(audit_id: str | None) -> Changes:
     return Changes(indicators=True, audit_id=audit_id)
-
-
-def _segment_style() -> str:
-    return ("QPushButton { border: 1px solid #c4c8cc; padding: 4px 12px; background: #ffffff; color: #202124; }"
-            "QPushButton:hover { background: #f1f3f4; }"
-            f"QPushButton:checked {{ background: {style.ACCENT}; border-color: {style.ACCENT}; color: #ffffff; }}")
 
 
 # ---- the cell editor: value and unit ----------------------------------------------------------
@@ -330,34 +323,10 @@ class IndicatorsView(QWidget):
     # ---- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.heading = heading_label(self)
-        self.heading.setText(_("Environmental figures"))
-        self.site_label = QLabel(self)
-        self.site_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
-        top.addWidget(self.heading)
-        top.addSpacing(6)
-        top.addWidget(self.site_label, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addStretch(1)
-        self.page_buttons = QButtonGroup(self)
-        self.page_buttons.setExclusive(True)
-        segments = QHBoxLayout()
-        segments.setSpacing(0)
+        frame = view_frame(self, _("Environmental figures"))
+        layout, self.heading, self.site_label = frame.layout, frame.heading, frame.count_label
         pages = (("figures", _("Recorded figures")), ("core", _("EMAS core indicators")), ("co2", _("CO₂ balance")))
-        for number, (name, text) in enumerate(pages):
-            button = QPushButton(text, self)
-            button.setObjectName(f"page_{name}_button")
-            button.setCheckable(True)
-            button.setStyleSheet(_segment_style())
-            self.page_buttons.addButton(button, number)
-            segments.addWidget(button)
-        self.page_buttons.button(0).setChecked(True)
-        top.addLayout(segments)
-        layout.addLayout(top)
+        self.page_buttons = segments(self, pages, frame.top)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._build_figures_page())
         self.pages.addWidget(self._build_core_page())

@@ -34,7 +34,8 @@ from oekoaudit.ui import style
 from oekoaudit.ui.models.rows import AnyIndex
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.widgets.flow_layout import FlowLayout
-from oekoaudit.ui.widgets.tables import RowTable, empty_label, heading_label, setup_table
+from oekoaudit.ui.widgets.tables import RowTable, empty_label, setup_table
+from oekoaudit.ui.widgets.view_header import view_frame
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -194,22 +195,14 @@ class LazyAuditView(QWidget, Generic[ResultT]):
     def _build_title_row(self, heading: str, label: str,
                          combo_name: str) -> tuple[QVBoxLayout, QLabel, QComboBox]:
         """The view's layout, and its title row: the heading, and the chooser with its label."""
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.heading = heading_label(self)
-        self.heading.setText(heading)
+        frame = view_frame(self, heading)
+        self.heading = frame.heading
         chooser_label = QLabel(label, self)
         self._chooser = chooser_combo(self, combo_name)
         chooser_label.setBuddy(self._chooser)
-        top.addWidget(self.heading)
-        top.addStretch(1)
-        top.addWidget(chooser_label)
-        top.addWidget(self._chooser, 4)
-        layout.addLayout(top)
-        return layout, chooser_label, self._chooser
+        frame.top.addWidget(chooser_label)
+        frame.top.addWidget(self._chooser, 4)
+        return frame.layout, chooser_label, self._chooser
 
     def _add_hint(self, layout: QVBoxLayout, text: str) -> None:
         self.hint = QLabel(text, self)

@@ -82,7 +82,8 @@ from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
 from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.lazy_view import summary_frame
-from oekoaudit.ui.widgets.tables import LinesDelegate, RowTable, empty_label, heading_label, setup_table
+from oekoaudit.ui.widgets.tables import LinesDelegate, RowTable, empty_label, setup_table
+from oekoaudit.ui.widgets.view_header import view_frame
 
 #: the award rules that count measures (the others are the checklist's, on the overview)
 MEASURE_RULES = frozenset({AwardRule.MEASURES_IMPLEMENTED, AwardRule.MEASURES_PLANNED}
@@ -241,27 +242,15 @@ class ProgrammeView(QWidget):
     # ---- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.heading = heading_label(self)
-        self.heading.setText(_("Environmental programme"))
-        self.count_label = QLabel(self)
-        self.count_label.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        frame = view_frame(self, _("Environmental programme"))
+        layout, top, self.heading, self.count_label = frame.layout, frame.top, frame.heading, frame.count_label
         self.new_button = QPushButton(_("New measure…"), self)
         self.new_button.setObjectName("new_measure_button")
         self.edit_button = QPushButton(_("Edit…"), self)
         self.delete_button = QPushButton(_("Delete"), self)
-        top.addWidget(self.heading)
-        top.addSpacing(6)
-        top.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addStretch(1)
         top.addWidget(self.new_button)
         top.addWidget(self.edit_button)
         top.addWidget(self.delete_button)
-        layout.addLayout(top)
 
         self.summary = summary_frame(self)
         box = QVBoxLayout(self.summary)

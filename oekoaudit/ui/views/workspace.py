@@ -41,11 +41,13 @@ from oekoaudit.ui.views.plan_view import PlanView
 from oekoaudit.ui.views.programme_view import ProgrammeView
 from oekoaudit.ui.views.self_assessment import SelfAssessmentView
 from oekoaudit.ui.widgets.status_banner import StatusBanner
+from oekoaudit.ui.widgets.view_group import ViewGroup
 
 #: The views of an open audit, by the name the screenshot command and the menus use. Each view
-#: registers itself in AuditWorkspace.__init__ through _add_view (tab order = registration order).
-VIEWS = ("overview", "plan", "checklist", "findings", "evidence", "actions", "programme", "indicators",
-         "self_assessment", "gap", "compare")
+#: registers itself in AuditWorkspace.__init__ through _add_view or, sharing a tab with others,
+#: _add_group (tab order = registration order).
+VIEWS = ("overview", "plan", "checklist", "findings", "evidence", "programme", "indicators",
+         "actions", "gap", "compare", "self_assessment")
 #: How many recent audits the welcome page offers.
 WELCOME_RECENT = 5
 BUTTON_WIDTH = 180
@@ -208,6 +210,8 @@ class AuditWorkspace(QStackedWidget):
         self.overview = OverviewView(self.tabs, award_of=services.reuse.award_for)
         self.checklist = ChecklistView(services, worker, notifier, self.tabs, undo=self.undo)
         self._views: dict[str, QWidget] = {}
+        #: the views that share a tab, by name: their group
+        self._group_of: dict[str, ViewGroup] = {}
         self._add_view("overview", self.overview, _("Overview"))
         self.plan = PlanView(services, self.undo, self.tabs)
         self._add_view("plan", self.plan, _("Audit plan"))
@@ -216,18 +220,21 @@ class AuditWorkspace(QStackedWidget):
         self._add_view("findings", self.findings, _("Findings"))
         self.gallery = GalleryView(self.evidence_ui, self.tabs)
         self._add_view("evidence", self.gallery, _("Photos & evidence").replace("&", "&&"))
-        self.actions = ActionsView(services, notifier, self.tabs)
-        self._add_view("actions", self.actions, _("Open actions"))
         self.programme = ProgrammeView(services, worker, notifier, self.undo, self.tabs)
         self._add_view("programme", self.programme, _("Environmental programme"))
         self.indicators = IndicatorsView(services, worker, notifier, self.undo, self.tabs)
         self._add_view("indicators", self.indicators, _("Figures"))
+        # the audit seen from outside: the organisation's open actions, gap analysis, comparison
+        self.actions = ActionsView(services, notifier, self.tabs)
+        self.gap = GapView(services, self.tabs)
+        self.compare = CompareView(services, self.tabs)
+        self.analysis = self._add_group("analysis", _("Analysis"), [
+            ("actions", _("Open actions"), self.actions),
+            ("gap", _("Gap analysis"), self.gap),
+            ("compare", _("Comparison"), self.compare),
+        ])
         self.self_assessment = SelfAssessmentView(services, worker, notifier, self.undo, self.tabs)
         self._add_view("self_assessment", self.self_assessment, _("Self-assessment"))
-        self.gap = GapView(services, self.tabs)
-        self._add_view("gap", self.gap, _("Gap analysis"))
-        self.compare = CompareView(services, self.tabs)
-        self._add_view("compare", self.compare, _("Comparison"))
         self.addWidget(self.welcome)
         # the open audit: its status banner above the tabs
         self.audit_page = QWidget(self)
@@ -247,6 +254,17 @@ class AuditWorkspace(QStackedWidget):
         assert name in VIEWS, name
         self._views[name] = widget
         self.tabs.addTab(widget, title)
+
+    def _add_group(self, name: str, title: str, pages: list[tuple[str, str, QWidget]]) -> ViewGroup:
+        """Several views in one tab (switched by buttons above them); each keeps its own name."""
+        group = ViewGroup(pages, self.tabs)
+        group.setObjectName(f"{name}_group")
+        for page_name, _text, widget in pages:
+            assert page_name in VIEWS, page_name
+            self._views[page_name] = widget
+            self._group_of[page_name] = group
+        self.tabs.addTab(group, title)
+        return group
 
     def view(self, name: str) -> QWidget:
         return self._views[name]
@@ -354,14 +372,20 @@ class AuditWorkspace(QStackedWidget):
 
     def show_view(self, name: str) -> None:
         widget = self._views.get(name)
-        if widget is None or not self.tabs.isTabVisible(self.tabs.indexOf(widget)):
+        group = self._group_of.get(name)
+        tab = group or widget
+        if widget is None or not self.tabs.isTabVisible(self.tabs.indexOf(tab)):
             return
-        self.tabs.setCurrentWidget(widget)
+        if group is not None:
+            group.show_page(widget)
+        self.tabs.setCurrentWidget(tab)
         if name == "checklist":
             self.checklist.tree.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def current_view(self) -> str:
         current = self.tabs.currentWidget()
+        if isinstance(current, ViewGroup):
+            current = current.current()
         return next(name for name, widget in self._views.items() if widget is current)
 
     def _on_tabs_current_changed(self, _index: int) -> None:
