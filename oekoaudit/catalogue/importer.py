@@ -75,7 +75,6 @@ MAX_KEY_LENGTH = 64
 
 SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 YAML_SUFFIXES = (".yaml", ".yml")
-_UNREADABLE_SUFFIXES = (".xls", ".ods", ".numbers", ".xlsb")
 STATUSES = ("draft", "published")
 
 _KEY_RE = re.compile(KEY_PATTERN)
@@ -582,39 +581,10 @@ def _safe_load(raw: bytes) -> Any:
 
 def _check_source(path: Path) -> tuple[str, list[CatalogueProblem]]:
     """The kind of file (``yaml``, ``csv``, ``xlsx``), or problems: missing, too large, unknown type."""
-    file = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return "", [_problem(file, N_("The file does not exist."))]
-    except OSError as exc:
-        return "", [_problem(file, N_("The file cannot be read: {reason}"), reason=exc.strerror or str(exc))]
-    if not path.is_file():
-        return "", [_problem(file, N_("The file does not exist."))]
-    if size > MAX_IMPORT_BYTES:
-        return "", [_problem(file, N_("The file is too large ({size} bytes; at most {limit} bytes can be imported)."),
-                             size=size, limit=MAX_IMPORT_BYTES)]
-    if size == 0:
-        return "", [_problem(file, N_("The file is empty."))]
-    suffix = path.suffix.lower()
-    if suffix in YAML_SUFFIXES:
-        return "yaml", []
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx", []
-    if suffix in (".csv", ".tsv", ".txt"):
-        return "csv", []
-    if suffix in _UNREADABLE_SUFFIXES:
-        return "", [_problem(file, N_("{suffix} files cannot be read; save the table as .xlsx or CSV and import that."),
-                             suffix=suffix)]
-    try:
-        with path.open("rb") as fh:
-            magic = fh.read(4)
-    except OSError as exc:
-        return "", [_problem(file, N_("The file cannot be read: {reason}"), reason=exc.strerror or str(exc))]
-    if magic == b"PK\x03\x04":
-        return "xlsx", []
-    return "", [_problem(file, N_("Files of the type {suffix} cannot be imported; use a CSV file, an Excel workbook "
-                                  "(.xlsx) or a catalogue in YAML format."), suffix=suffix or "-")]
+    return tables.table_kind(
+        path, tables.Limits(max_bytes=MAX_IMPORT_BYTES), other_kinds=dict.fromkeys(YAML_SUFFIXES, "yaml"),
+        unknown_type=N_("Files of the type {suffix} cannot be imported; use a CSV file, an Excel workbook "
+                        "(.xlsx) or a catalogue in YAML format."))
 
 
 def _read_rows(path: Path, kind: str) -> tuple[Rows, list[CatalogueProblem]]:

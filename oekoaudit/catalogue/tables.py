@@ -21,7 +21,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -258,8 +258,13 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 UNREADABLE_SUFFIXES = (".xls", ".ods", ".numbers", ".xlsb")
 
 
-def table_kind(path: Path, limits: Limits = Limits()) -> tuple[str, list[CatalogueProblem]]:
-    """``csv`` or ``xlsx``, or problems: missing, empty, too large, a type that cannot be read."""
+_UNKNOWN_TYPE = N_("Files of the type {suffix} cannot be imported; use a CSV file or an Excel workbook (.xlsx).")
+
+
+def table_kind(path: Path, limits: Limits = Limits(), *, other_kinds: Mapping[str, str] | None = None,
+               unknown_type: str = _UNKNOWN_TYPE) -> tuple[str, list[CatalogueProblem]]:
+    """``csv`` or ``xlsx`` (or a kind of ``other_kinds``, by suffix), or problems: missing, empty,
+    too large, a type that cannot be read (``unknown_type`` says what can)."""
     file = str(path)
     try:
         size = path.stat().st_size
@@ -275,6 +280,8 @@ def table_kind(path: Path, limits: Limits = Limits()) -> tuple[str, list[Catalog
     if size == 0:
         return "", [problem(file, N_("The file is empty."))]
     suffix = path.suffix.lower()
+    if other_kinds and suffix in other_kinds:
+        return other_kinds[suffix], []
     if suffix in XLSX_SUFFIXES:
         return "xlsx", []
     if suffix in CSV_SUFFIXES:
@@ -289,8 +296,7 @@ def table_kind(path: Path, limits: Limits = Limits()) -> tuple[str, list[Catalog
         return "", [problem(file, N_("The file cannot be read: {reason}"), reason=exc.strerror or str(exc))]
     if magic == b"PK\x03\x04":
         return "xlsx", []
-    return "", [problem(file, N_("Files of the type {suffix} cannot be imported; use a CSV file or an Excel "
-                                 "workbook (.xlsx)."), suffix=suffix or "-")]
+    return "", [problem(file, unknown_type, suffix=suffix or "-")]
 
 
 def read_table(path: Path, limits: Limits = Limits(), too_long: str = TABLE_TOO_LONG,
