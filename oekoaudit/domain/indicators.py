@@ -130,6 +130,9 @@ def normalize_unit(unit: str) -> str:
 #: German H-gas bills typically show 10–12 kWh/m³ Hs and a Zustandszahl of about 0.95; 10.0 is
 #: the common rule of thumb. Organisations should set the value from their bill.
 GAS_KWH_PER_M3 = Decimal("10.0")
+#: the energy content of natural gas as billed that is plausible (kWh per m³; H gas about 10–12,
+#: L gas about 8.5–10)
+GAS_KWH_PER_M3_RANGE = (Decimal(8), Decimal(13))
 
 #: Hs/Hi ratio per carrier (gross ÷ net calorific value). Used to bring gross-basis kWh to the
 #: net basis of the emission factors. Natural gas 1.11 is the value gas suppliers and BAFA use.
@@ -724,6 +727,18 @@ def _add(total: dict[int, Decimal], year: int, amount: Decimal) -> None:
     total[year] = total.get(year, Decimal(0)) + amount
 
 
+#: The names of the core indicators that are sums (the rows of single quantities use their labels).
+CORE_LABELS: dict[str, Text] = {
+    "energy_total": Text("Gesamter Energieverbrauch", "Total energy use"),
+    "energy_renewable_share": Text("Anteil erneuerbarer Energien", "Share of renewable energy"),
+    "materials_total": Text("Materialeinsatz", "Material use"),
+    "water_total": Text("Wasserverbrauch", "Water use"),
+    "waste_total": Text("Abfallaufkommen gesamt", "Total waste"),
+    "waste_hazardous": Text("Gefährliche Abfälle", "Hazardous waste"),
+    "ghg_total": Text("Treibhausgasemissionen", "Greenhouse gas emissions"),
+}
+
+
 def core_indicators(values: Iterable[IndicatorValue], years: Sequence[int],
                     figure_b: ReferenceChoice | str, *, ghg_t: Mapping[int, Decimal] | None = None,
                     gas_kwh_per_m3: Decimal = GAS_KWH_PER_M3) -> CoreIndicatorTable:
@@ -807,25 +822,25 @@ def core_indicators(values: Iterable[IndicatorValue], years: Sequence[int],
     air = {k: QUANTITIES[k] for k in ("air_so2", "air_nox", "air_pm")}
     waste_codes = sorted(k for k in sums if k.startswith("waste."))
     candidates: list[CoreIndicatorRow | None] = [
-        row("energy_total", KeyArea.ENERGY, Text("Gesamter Energieverbrauch", "Total energy use"), MWH, energy,
+        row("energy_total", KeyArea.ENERGY, CORE_LABELS["energy_total"], MWH, energy,
             scale=_THOUSAND, always=True),
         *(row(f"energy.{c}", KeyArea.ENERGY, QUANTITIES[c].label, MWH, sums[f"energy.{c}"], scale=_THOUSAND, level=1)
           for c in ENERGY_CARRIERS if f"energy.{c}" in sums),
         row("energy_renewable_share", KeyArea.ENERGY,
-            Text("Anteil erneuerbarer Energien", "Share of renewable energy"), PERCENT, share, ratio=False,
+            CORE_LABELS["energy_renewable_share"], PERCENT, share, ratio=False,
             always=True),
-        row("materials_total", KeyArea.MATERIALS, Text("Materialeinsatz", "Material use"), TONNE,
+        row("materials_total", KeyArea.MATERIALS, CORE_LABELS["materials_total"], TONNE,
             sums.get("material", {})),
-        row("water_total", KeyArea.WATER, Text("Wasserverbrauch", "Water use"), M3,
+        row("water_total", KeyArea.WATER, CORE_LABELS["water_total"], M3,
             _total(sums, ("water_mains", "water_well", "water_rain", "water_surface")), always=True),
-        row("waste_total", KeyArea.WASTE, Text("Abfallaufkommen gesamt", "Total waste"), TONNE,
+        row("waste_total", KeyArea.WASTE, CORE_LABELS["waste_total"], TONNE,
             _total(sums, waste_codes), always=True),
         *(row(k, KeyArea.WASTE, Text(_waste_label(k, waste_names), _waste_label(k, waste_names)), TONNE, sums[k],
               level=1) for k in waste_codes),
-        row("waste_hazardous", KeyArea.WASTE, Text("Gefährliche Abfälle", "Hazardous waste"), TONNE,
+        row("waste_hazardous", KeyArea.WASTE, CORE_LABELS["waste_hazardous"], TONNE,
             sums.get("waste_hazardous", {}), always=bool(waste_codes)),
         *(row(k, KeyArea.LAND_USE, q.label, M2, sums.get(k, {})) for k, q in land.items()),
-        row("ghg_total", KeyArea.EMISSIONS, Text("Treibhausgasemissionen", "Greenhouse gas emissions"), "t CO2e",
+        row("ghg_total", KeyArea.EMISSIONS, CORE_LABELS["ghg_total"], "t CO2e",
             dict(ghg_t or {})),
         *(row(k, KeyArea.EMISSIONS, q.label, KG, sums.get(k, {})) for k, q in air.items()),
     ]

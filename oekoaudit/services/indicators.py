@@ -32,6 +32,7 @@ from oekoaudit.domain.co2 import Balance, FactorOverride, FactorSet, co2_balance
 from oekoaudit.domain.indicators import (
     GAS,
     GAS_KWH_PER_M3,
+    GAS_KWH_PER_M3_RANGE,
     HAZARDOUS,
     NAME,
     QUANTITIES,
@@ -293,9 +294,11 @@ class IndicatorService(_StoreService):
     def set_gas_conversion(self, organisation: str, kwh_per_m3: Decimal | str) -> IndicatorSettings:
         """The energy content of the organisation's gas as billed (Brennwert × Zustandszahl, kWh/m³)."""
         value = tables.parse_number(kwh_per_m3) if isinstance(kwh_per_m3, str) else Decimal(kwh_per_m3)
-        if value is None or not value.is_finite() or not Decimal(5) <= value <= Decimal(15):
+        low, high = GAS_KWH_PER_M3_RANGE
+        if value is None or not value.is_finite() or not low <= value <= high:
             raise UserInputError(N_("{value} kWh/m³ is not a plausible energy content of natural gas "
-                                    "(the gas bill states 8 to 12 kWh/m³)."), value=str(kwh_per_m3))
+                                    "(the gas bill states {low} to {high} kWh/m³)."), value=str(kwh_per_m3),
+                                 low=int(low), high=int(high))
         return self._update_settings(organisation, lambda cur: IndicatorSettings(cur.reference, cur.omitted, value))
 
     # ---- emission factors ---------------------------------------------------------------------------

@@ -347,3 +347,158 @@ def test_a_closed_audit_shows_the_figures_read_only(make_window, figures_demo) -
     assert not index.flags() & Qt.ItemFlag.ItemIsEditable
     view.show_page("co2")
     assert not view.factor_combo.isEnabled() and not view.own_factor_button.isEnabled()
+
+
+# ---- the energy content of natural gas, and core indicators left out -------------------------------
+
+
+def test_gas_in_m3_is_converted_with_the_given_energy_content() -> None:
+    rows = build_rows(Category.ENERGY, [_value(2025, "natural_gas", "1000", "m³")], "s1")
+    model = FiguresModel()
+    model.set_rows(rows, (2025,), Decimal("11.2"))
+    cell = model.index(model.row_of("natural_gas"), model.column_of_year(2025))
+    assert "11.200 kWh" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    model.set_rows(rows, (2025,))  # not given: the default 10,0 kWh/m³
+    assert "10.000 kWh" in model.index(cell.row(), cell.column()).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_an_omitted_indicator_without_figures_has_its_line_where_it_belongs() -> None:
+    from oekoaudit.domain.indicators import core_indicators
+
+    values = [_value(2025, "electricity_grid", "170000", "kWh"), _value(2025, "employees", "40", "persons"),
+              _value(2025, "land_total", "1200", "m²")]
+    model = CoreIndicatorsModel()
+    model.set_table(core_indicators(values, (2025,), "employees"),
+                    {"land_nature_off_site": "Keine Flächen außerhalb", "water_total": "Nur Sanitärwasser"})
+    keys = [line.key for line in model.lines]
+    assert keys.index("land_total") < keys.index("land_nature_off_site")  # no figures: a line all the same
+    water = model.lines[model.row_of("water_total")]
+    assert water.omitted == "Nur Sanitärwasser"
+    row = model.row_of("water_total")
+    assert model.index(row, CoreIndicatorsModel.A_UNIT).data() == _("left out: {justification}").format(
+        justification="Nur Sanitärwasser")
+    assert model.index(row, 2).data() == ""  # the figures give way to the justification
+    assert model.lines[model.row_of("energy_total")].omitted is None
+
+
+def _gas_tip(view, year: int) -> str:  # type: ignore[no-untyped-def]
+    cell = view.model.index(view.model.row_of("natural_gas"), view.model.column_of_year(year))
+    return cell.data(Qt.ItemDataRole.ToolTipRole) or ""
+
+
+def test_the_calorific_value_of_gas_is_set_beside_the_energy_figures_and_undone(  # type: ignore[no-untyped-def]
+        window, figures_demo, services, qtbot, prompts) -> None:
+    from oekoaudit.ui.numbers import format_decimal, format_quantity
+
+    view = _view(window)
+    organisation = figures_demo.organisation_id
+    year = figures_demo.figure_years[-1]
+    gas = next(v for v in services.indicators.values(organisation, year) if v.quantity == "natural_gas")
+    assert gas.unit == "m³"
+    before = services.indicators.settings(organisation).gas_kwh_per_m3
+    assert view.category is Category.ENERGY and view.gas_box.isVisibleTo(view)
+    assert view.gas_edit.text() == format_decimal(before, 1)
+    assert format_quantity(gas.value * before) + " kWh" in _gas_tip(view, year)
+    view.select_figure("natural_gas", "", year)
+    view.gas_edit.selectAll()
+    qtbot.keyClicks(view.gas_edit, "11,2")
+    qtbot.keyClick(view.gas_edit, Qt.Key.Key_Return)
+    _done(window)
+    assert services.indicators.settings(organisation).gas_kwh_per_m3 == Decimal("11.2")
+    qtbot.waitUntil(lambda: view.gas_edit.text() == format_decimal(Decimal("11.2"), 1))
+    shown = format_quantity(gas.value * Decimal("11.2")) + " kWh"
+    assert shown in _gas_tip(view, year)
+    view.select_figure("natural_gas", "", year)
+    assert shown in view.notes.text()  # the row's notes say the conversion too
+    assert not prompts.of("warning")
+    window.undo.group.undo()
+    _done(window)
+    assert services.indicators.settings(organisation).gas_kwh_per_m3 == before
+    qtbot.waitUntil(lambda: view.gas_edit.text() == format_decimal(before, 1))
+    assert format_quantity(gas.value * before) + " kWh" in _gas_tip(view, year)
+    # not a calorific value of natural gas: refused with the reason, the stored one stays
+    for text in ("25", "viel"):
+        view.gas_edit.setText(text)
+        view.gas_edit.editingFinished.emit()
+        _done(window)
+        assert text in prompts.of("warning")[-1]
+        assert view.gas_edit.text() == format_decimal(before, 1)
+    assert services.indicators.settings(organisation).gas_kwh_per_m3 == before
+    # emptied: the default again
+    view.gas_edit.clear()
+    view.gas_edit.editingFinished.emit()
+    _done(window)
+    assert services.indicators.settings(organisation).gas_kwh_per_m3 == Decimal("10.0") != before
+    assert view.gas_edit.text() == format_decimal(Decimal("10"), 1)
+    # the other categories do not show it
+    view.show_category(Category.WATER)
+    assert not view.gas_box.isVisibleTo(view)
+
+
+def test_a_core_indicator_is_left_out_with_its_justification_and_taken_back(  # type: ignore[no-untyped-def]
+        window, figures_demo, services, qtbot) -> None:
+    view = _view(window)
+    organisation = figures_demo.organisation_id
+    view.show_page("core")
+    # the demo leaves out the nature-oriented area off site, which has no figures: shown all the same
+    demo_line = view.core_model.lines[view.core_model.row_of("land_nature_off_site")]
+    assert demo_line.omitted
+    assert view.select_core_indicator("materials_total")
+    assert view.omit_button.isEnabled() and not view.restore_button.isEnabled()
+    dialog = view.omit_indicator()
+    assert dialog is not None and dialog.indicator == "materials_total"
+    assert dialog.indicator_combo.findData("land_nature_off_site") < 0  # already left out
+    dialog.ok_button.click()  # no justification: refused, the dialog stays
+    assert dialog.error_label.isVisibleTo(dialog) and dialog.result() == 0
+    assert "materials_total" not in services.indicators.settings(organisation).omitted
+    reason = "Lohnfertigung: das Material stellt der Kunde bei"
+    dialog.justification_edit.setPlainText(reason)
+    dialog.ok_button.click()
+    _done(window)
+    assert services.indicators.settings(organisation).omitted["materials_total"] == reason
+    row = view.core_model.row_of("materials_total")
+    assert view.core_model.lines[row].omitted == reason
+    assert view.core_model.index(row, 1).data() == _("left out: {justification}").format(justification=reason)
+    assert view.core_table.columnSpan(row, 1) == view.core_model.columnCount() - 1
+    assert view.current_core_line() is not None and view.current_core_line().key == "materials_total"
+    assert view.restore_button.isEnabled()
+    assert [a.text() for a in view.core_menu().actions()] == [_("Take back in")]
+    window.undo.group.undo()
+    _done(window)
+    assert "materials_total" not in services.indicators.settings(organisation).omitted
+    assert view.core_model.lines[view.core_model.row_of("materials_total")].omitted is None
+    window.undo.group.redo()
+    _done(window)
+    assert services.indicators.settings(organisation).omitted["materials_total"] == reason
+    # taken back with the button, and that too is undone
+    assert view.select_core_indicator("materials_total")
+    view.restore_button.click()
+    _done(window)
+    assert "materials_total" not in services.indicators.settings(organisation).omitted
+    qtbot.waitUntil(lambda: view.core_model.lines[view.core_model.row_of("materials_total")].omitted is None)
+    assert view.core_table.columnSpan(view.core_model.row_of("materials_total"), 1) == 1
+    window.undo.group.undo()
+    _done(window)
+    assert services.indicators.settings(organisation).omitted["materials_total"] == reason
+
+
+def test_a_closed_audit_changes_neither_the_gas_value_nor_the_left_out_indicators(  # type: ignore[no-untyped-def]
+        make_window, figures_demo, services) -> None:
+    window = make_window()
+    assert window.open_audit(figures_demo.previous_audit_id, "indicators")
+    view = _view(window)
+    organisation = figures_demo.organisation_id
+    before = services.indicators.settings(organisation)
+    assert view.gas_edit.isReadOnly()
+    view.gas_edit.setText("11,2")
+    view.gas_edit.editingFinished.emit()
+    view.set_gas_conversion(Decimal("11.2"))
+    _done(window)
+    assert services.indicators.settings(organisation).gas_kwh_per_m3 == before.gas_kwh_per_m3
+    view.show_page("core")
+    assert not view.omit_button.isEnabled() and not view.restore_button.isEnabled()
+    assert view.omit_indicator() is None
+    view.restore_indicator("land_nature_off_site")
+    _done(window)
+    assert services.indicators.settings(organisation).omitted == before.omitted
+    assert window.statusBar().currentMessage() == _("The audit is closed and cannot be changed.")

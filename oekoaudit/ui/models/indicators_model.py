@@ -8,7 +8,9 @@ a warning is tinted. Like the measures model it does not write: an edit is parse
 handed on as ``edit_requested(row, year, value, unit)`` (value None: remove the figure).
 
 :class:`CoreIndicatorsModel` — the EMAS core indicators (figure A per year, then R = A ÷ B per
-year), with figure B as the first row; breakdown rows are indented.
+year), with figure B as the first row; breakdown rows are indented. An indicator the organisation
+leaves out of its statement (with a justification) is a muted line saying so — also when no
+figure of it is recorded.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from oekoaudit import i18n
-from oekoaudit.domain.indicators import GAS as GAS_DETAIL
 from oekoaudit.domain.indicators import (
+    CORE_LABELS,
     HAZARDOUS,
     NAME,
+    QUANTITIES,
     ROUTE,
     WASTE_CODE,
     WASTE_ROUTE_LABELS,
@@ -41,8 +44,10 @@ from oekoaudit.domain.indicators import (
     quantity,
     to_canonical,
 )
+from oekoaudit.domain.indicators import GAS as GAS_DETAIL
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _
+from oekoaudit.services.indicators import OMITTABLE
 from oekoaudit.ui import style
 from oekoaudit.ui.models.rows import AnyIndex
 from oekoaudit.ui.numbers import format_decimal, format_quantity, parse_decimal
@@ -202,14 +207,23 @@ class FiguresModel(QAbstractTableModel):
         self._rows: list[FigureRow] = []
         self._years: tuple[int, ...] = ()
         self._editable = False
+        #: the organisation's energy content of natural gas (None: the default)
+        self._gas: Decimal | None = None
 
     # ---- content ------------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[FigureRow], years: Sequence[int]) -> None:
+    def set_rows(self, rows: Sequence[FigureRow], years: Sequence[int],
+                 gas_kwh_per_m3: Decimal | None = None) -> None:
+        """Show ``rows`` for ``years``; gas in m³ is converted with ``gas_kwh_per_m3`` kWh/m³."""
         self.beginResetModel()
         self._rows = list(rows)
         self._years = tuple(years)
+        self._gas = gas_kwh_per_m3
         self.endResetModel()
+
+    @property
+    def gas_kwh_per_m3(self) -> Decimal | None:
+        return self._gas
 
     def set_editable(self, editable: bool) -> None:
         self._editable = editable
@@ -325,7 +339,7 @@ class FiguresModel(QAbstractTableModel):
         if role == WarningRole:
             return warning
         if role == SortRole:
-            canonical = row.canonical(year)
+            canonical = row.canonical(year, self._gas)
             return float(canonical) if canonical is not None else float("-inf")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -343,7 +357,7 @@ class FiguresModel(QAbstractTableModel):
             lines.append(warning)
         if value is not None:
             if value.unit != row.unit and not row.quantity.free_unit:
-                canonical = row.canonical(value.year)
+                canonical = row.canonical(value.year, self._gas)
                 if canonical is not None:
                     lines.append(_("{value} {unit} = {converted} {canonical}").format(
                         value=format_quantity(value.value), unit=unit_label(value.unit),
@@ -402,10 +416,27 @@ class CoreLine:
     level: int = 0
     #: the reference figure B itself (the first line)
     is_reference: bool = False
+    #: left out of the environmental statement: the justification (None: shown)
+    omitted: str | None = None
 
 
-def core_lines(table: CoreIndicatorTable) -> list[CoreLine]:
+def core_indicator_label(key: str, table: CoreIndicatorTable | None = None) -> str:
+    """The name of the core indicator ``key`` in the user's language."""
     lang = i18n.get_language()
+    row = table.row(key) if table is not None else None
+    if row is not None:
+        return row.label.get(lang)
+    if key in CORE_LABELS:
+        return CORE_LABELS[key].get(lang)
+    q = QUANTITIES.get(key)
+    return q.label.get(lang) if q is not None else key
+
+
+def core_lines(table: CoreIndicatorTable, omitted: Mapping[str, str] | None = None) -> list[CoreLine]:
+    """The lines of the table; an omitted indicator without a row of its own gets one where it
+    belongs (EMAS wants to see what is left out and why)."""
+    lang = i18n.get_language()
+    omitted = dict(omitted or {})
     ref_q = quantity(table.reference.quantity)
     first = next(iter(table.rows), None)
     b = first.b if first is not None else {}
@@ -413,8 +444,24 @@ def core_lines(table: CoreIndicatorTable) -> list[CoreLine]:
                       table.reference_unit, dict(b), "", {}, is_reference=True)]
     for row in table.rows:
         lines.append(CoreLine(row.key, row.label.get(lang), row.unit, dict(row.a), row.r_unit, dict(row.r),
-                              row.level))
+                              row.level, omitted=omitted.get(row.key) if row.level == 0 else None))
+    shown = {line.key for line in lines}
+    for key, justification in omitted.items():
+        if key in shown:
+            continue
+        order = _order(key)
+        at = len(lines)
+        for i, line in enumerate(lines):
+            if i and line.level == 0 and _order(line.key) > order:
+                at = i
+                break
+        lines.insert(at, CoreLine(key, core_indicator_label(key, table), "", {}, "", {}, omitted=justification))
     return lines
+
+
+def _order(key: str) -> int:
+    """Where a core indicator stands in the table (OMITTABLE lists them in its order)."""
+    return OMITTABLE.index(key) if key in OMITTABLE else len(OMITTABLE)
 
 
 def format_ratio(value: Decimal | None) -> str:
@@ -442,15 +489,24 @@ class CoreIndicatorsModel(QAbstractTableModel):
         self._lines: list[CoreLine] = []
         self._years: tuple[int, ...] = ()
 
-    def set_table(self, table: CoreIndicatorTable | None) -> None:
+    def set_table(self, table: CoreIndicatorTable | None, omitted: Mapping[str, str] | None = None) -> None:
+        """Show ``table``; ``omitted``: the indicators left out (key → justification)."""
         self.beginResetModel()
-        self._lines = core_lines(table) if table is not None else []
+        self._lines = core_lines(table, omitted) if table is not None else []
         self._years = table.years if table is not None else ()
         self.endResetModel()
 
     @property
     def lines(self) -> list[CoreLine]:
         return list(self._lines)
+
+    def row_of(self, key: str) -> int:
+        return next((i for i, line in enumerate(self._lines) if line.key == key), -1)
+
+    @staticmethod
+    def omitted_text(line: CoreLine) -> str:
+        """What an omitted line says instead of its figures."""
+        return _("left out: {justification}").format(justification=line.omitted or "")
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -506,6 +562,8 @@ class CoreIndicatorsModel(QAbstractTableModel):
         kind, year = self._kind(index.column())
         if role == ObjectRole:
             return line
+        if line.omitted is not None:
+            return self._omitted_data(line, kind, role)
         if role == Qt.ItemDataRole.DisplayRole:
             if kind == "label":
                 return ("    " * line.level) + line.label
@@ -534,4 +592,22 @@ class CoreIndicatorsModel(QAbstractTableModel):
             return QColor("#f1f5f3")
         if role == Qt.ItemDataRole.ToolTipRole and kind == "label":
             return line.label
+        return None
+
+    def _omitted_data(self, line: CoreLine, kind: str, role: int) -> Any:
+        """An omitted line: its name and, over the figures (the view spans the cell), the
+        justification; muted and in italics."""
+        if role == Qt.ItemDataRole.DisplayRole:
+            if kind == "label":
+                return ("    " * line.level) + line.label
+            return self.omitted_text(line) if kind == "a_unit" else ""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(style.MUTED_TEXT)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _("{indicator} is left out of the environmental statement: {justification}").format(
+                indicator=line.label, justification=line.omitted)
         return None

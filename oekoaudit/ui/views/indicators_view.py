@@ -3,9 +3,12 @@
 * **Figures** — per category (energy, water, waste, …) a table of the audit's site: one row per
   figure, one column per year. A cell is edited in place (value and unit; emptying it removes
   the figure); a figure ten times last year's (or a tenth of it) is tinted with the warning in
-  its tooltip and listed below. The chosen row's trend is drawn beside the list.
+  its tooltip and listed below. The chosen row's trend is drawn beside the list. With the energy
+  figures, the organisation's energy content of natural gas (kWh per m³ from the gas bill),
+  which converts gas entered in m³.
 * **EMAS core indicators** — figure A, the reference figure B and the ratio R = A ÷ B per key
-  area and year, for the whole organisation; figure B is chosen here with its justification.
+  area and year, for the whole organisation; figure B is chosen here with its justification,
+  and an indicator that is not relevant is left out with its justification (and taken back).
 * **CO₂ balance** — the year's emissions by scope, each line with its amount, the factor used
   (value, source, year) and the result; the audit's factor set and an own electricity factor.
 
@@ -36,6 +39,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -56,6 +61,8 @@ from oekoaudit.domain.co2 import Balance, FactorOverride
 from oekoaudit.domain.indicators import (
     CATEGORY_LABELS,
     GAS,
+    GAS_KWH_PER_M3,
+    GAS_KWH_PER_M3_RANGE,
     HAZARDOUS,
     NAME,
     QUANTITIES,
@@ -76,15 +83,19 @@ from oekoaudit.domain.indicators import (
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _, ngettext
 from oekoaudit.services import Services
+from oekoaudit.services.audits import MAX_NOTE
+from oekoaudit.services.indicators import OMITTABLE
 from oekoaudit.ui import prompts, style
 from oekoaudit.ui.models.indicators_model import (
     DETAIL_CATEGORIES,
     CoreIndicatorsModel,
+    CoreLine,
     FigureRow,
     FiguresModel,
     ObjectRole,
     UnitsRole,
     build_rows,
+    core_indicator_label,
     lower_is_better,
     quantity_label,
     unit_label,
@@ -99,6 +110,8 @@ from oekoaudit.ui.widgets.trend_chart import Point, TrendChart
 from oekoaudit.ui.widgets.view_header import segments, view_frame
 
 PAGES = ("figures", "core", "co2")
+#: the energy content of natural gas the field accepts (kWh per m³ as billed)
+GAS_RANGE = GAS_KWH_PER_M3_RANGE
 #: years shown at first: the last three with figures (EMAS wants three), or up to last year
 YEARS_SHOWN = 3
 #: the fixed-row categories in the order of the list (air emissions only where measured)
@@ -277,6 +290,88 @@ class NewFigureDialog(QDialog):
         self.accept()
 
 
+# ---- leaving a core indicator out ------------------------------------------------------------------
+
+
+class OmitIndicatorDialog(QDialog):
+    """Which core indicator is left out of the environmental statement, and why (EMAS Annex IV
+    allows it for an indicator that is not relevant to the organisation, with a justification)."""
+
+    def __init__(self, choices: Sequence[tuple[str, str]], current: str | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("omit_indicator_dialog")
+        self.setWindowTitle(_("Leave out a core indicator"))
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        intro = QLabel(_("EMAS lets an organisation leave out a core indicator that is not relevant to its "
+                         "direct environmental aspects — with the reason, which the statement shows."), self)
+        intro.setWordWrap(True)
+        intro.setStyleSheet(f"color: {style.MUTED_TEXT};")
+        layout.addWidget(intro)
+        form = QFormLayout()
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(8)
+        self.indicator_combo = QComboBox(self)
+        self.indicator_combo.setObjectName("omit_indicator_combo")
+        for key, label in choices:
+            self.indicator_combo.addItem(label, key)
+        self.indicator_combo.setCurrentIndex(max(self.indicator_combo.findData(current), 0))
+        self.justification_edit = QPlainTextEdit(self)
+        self.justification_edit.setObjectName("omit_justification")
+        self.justification_edit.setPlaceholderText(_("e.g. No land outside the site (environmental review 2023)."))
+        self.justification_edit.setTabChangesFocus(True)
+        self.justification_edit.setFixedHeight(self.justification_edit.fontMetrics().lineSpacing() * 4 + 16)
+        form.addRow(_("Core indicator:"), self.indicator_combo)
+        form.addRow(_("Justification:"), self.justification_edit)
+        layout.addLayout(form)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("error_label")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(f"color: {style.ERROR_TEXT};")
+        self.error_label.setVisible(False)
+        layout.addWidget(self.error_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("Leave out"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self._on_accepted)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.justification_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def indicator(self) -> str:
+        return str(self.indicator_combo.currentData() or "")
+
+    @property
+    def justification(self) -> str:
+        return " ".join(self.justification_edit.toPlainText().split())
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+        layout = self.layout()
+        layout.activate()
+        # the message takes room below the text: the dialog grows (its minimum width is its own)
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalMinimumSize().height()
+        self.resize(self.width(), max(self.height(), needed))
+
+    def _on_accepted(self) -> None:
+        if not self.justification:
+            self.show_error(_("Say why the indicator is not relevant: EMAS allows leaving it out only with a "
+                              "justification."))
+            self.justification_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if len(self.justification) > MAX_NOTE:
+            self.show_error(_("The justification is too long."))
+            return
+        self.accept()
+
+
 # ---- the view ---------------------------------------------------------------------------------
 
 
@@ -314,6 +409,8 @@ class IndicatorsView(QWidget):
         self._filling = False
         #: the open "New figure" dialog (tests reach it here)
         self.new_row_dialog: NewFigureDialog | None = None
+        #: the open "Leave out a core indicator" dialog (tests reach it here)
+        self.omit_dialog: OmitIndicatorDialog | None = None
         self.setObjectName("indicators_view")
         self.model = FiguresModel(self)
         self.core_model = CoreIndicatorsModel(self)
@@ -367,6 +464,30 @@ class IndicatorsView(QWidget):
         controls.addWidget(self.first_year)
         controls.addWidget(to_label)
         controls.addWidget(self.last_year)
+        controls.addSpacing(12)
+        self.gas_box = QWidget(page)
+        self.gas_box.setObjectName("gas_conversion")
+        gas_row = QHBoxLayout(self.gas_box)
+        gas_row.setContentsMargins(0, 0, 0, 0)
+        gas_row.setSpacing(4)
+        gas_label = QLabel(_("Calorific value of natural gas:"), self.gas_box)
+        self.gas_edit = QLineEdit(self.gas_box)
+        self.gas_edit.setObjectName("gas_kwh_per_m3")
+        self.gas_edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.gas_edit.setPlaceholderText(format_decimal(GAS_KWH_PER_M3, 1))
+        self.gas_edit.setFixedWidth(self.gas_edit.fontMetrics().horizontalAdvance("00,000") + 18)
+        gas_label.setBuddy(self.gas_edit)
+        tip = _("kWh per m³ of natural gas as the gas bill states it: the calorific value for billing "
+                "(„Abrechnungsbrennwert“, Hs) times the „Zustandszahl“, e.g. {hs} × {z} = {kwh}. Gas "
+                "entered in m³ is converted to kWh with it. Empty: {default} kWh/m³.").format(
+            hs=format_decimal(Decimal("11.3"), 1), z=format_decimal(Decimal("0.95"), 2),
+            kwh=format_decimal(Decimal("10.7"), 1), default=format_decimal(GAS_KWH_PER_M3, 1))
+        for widget in (gas_label, self.gas_edit):
+            widget.setToolTip(tip)
+        gas_row.addWidget(gas_label)
+        gas_row.addWidget(self.gas_edit)
+        gas_row.addWidget(QLabel("kWh/m³", self.gas_box))
+        controls.addWidget(self.gas_box)
         controls.addSpacing(12)
         self.warning_label = QLabel(page)
         self.warning_label.setObjectName("figure_warnings")
@@ -452,17 +573,30 @@ class IndicatorsView(QWidget):
         form.addWidget(self.justification_edit, 1)
         form.addWidget(self.reference_button)
         box.addWidget(self.reference_frame)
+        note_row = QHBoxLayout()
+        note_row.setSpacing(6)
         self.core_note = QLabel(page)
         self.core_note.setObjectName("core_note")
         self.core_note.setWordWrap(True)
         self.core_note.setStyleSheet(f"color: {style.MUTED_TEXT};")
-        box.addWidget(self.core_note)
+        self.omit_button = QPushButton(_("Leave out indicator…"), page)
+        self.omit_button.setObjectName("omit_indicator")
+        self.omit_button.setToolTip(_("Leave a core indicator that is not relevant out of the environmental "
+                                      "statement, with the justification"))
+        self.restore_button = QPushButton(_("Take back in"), page)
+        self.restore_button.setObjectName("restore_indicator")
+        self.restore_button.setToolTip(_("Show the left-out indicator in the environmental statement again"))
+        note_row.addWidget(self.core_note, 1)
+        note_row.addWidget(self.omit_button, 0, Qt.AlignmentFlag.AlignTop)
+        note_row.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignTop)
+        box.addLayout(note_row)
         self.core_table = QTableView(page)
         self.core_table.setObjectName("core_table")
         self.core_table.setModel(self.core_model)
         self.core_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.core_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.core_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.core_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.core_table.setShowGrid(False)
         self.core_table.setAlternatingRowColors(True)
         self.core_table.verticalHeader().setVisible(False)
@@ -564,6 +698,11 @@ class IndicatorsView(QWidget):
         self.add_row_button.clicked.connect(self._on_add_row_clicked)
         self.remove_row_button.clicked.connect(self.remove_current_row)
         self.reference_button.clicked.connect(self._on_reference_apply)
+        self.gas_edit.editingFinished.connect(self._on_gas_apply)
+        self.omit_button.clicked.connect(self._on_omit_clicked)
+        self.restore_button.clicked.connect(self._on_restore_clicked)
+        self.core_table.selectionModel().currentChanged.connect(self._on_core_current_changed)
+        self.core_table.customContextMenuRequested.connect(self._on_core_context_menu)
         self.balance_year.currentIndexChanged.connect(self._on_balance_year_changed)
         self.factor_combo.currentIndexChanged.connect(self._on_factor_combo_changed)
         self.own_factor_button.clicked.connect(self._on_own_factor_apply)
@@ -719,7 +858,7 @@ class IndicatorsView(QWidget):
         category = self.category
         rows = build_rows(category, self._values, self._site_id(), self._warnings())
         self.model.set_editable(not self.read_only)
-        self.model.set_rows(rows, self._years)
+        self.model.set_rows(rows, self._years, self._gas())
         self._fit_columns()
         if keep is not None:
             row = self.model.row_of(*keep)
@@ -728,6 +867,7 @@ class IndicatorsView(QWidget):
         if not self.table.currentIndex().isValid() and rows:
             last = self.model.column_of_year(self._years[-1]) if self._years else 0
             self.table.setCurrentIndex(self.model.index(0, max(last, 0)))
+        self._show_gas()
         detail_category = category in DETAIL_CATEGORIES
         self.add_row_button.setVisible(detail_category)
         self.remove_row_button.setVisible(detail_category)
@@ -797,6 +937,10 @@ class IndicatorsView(QWidget):
             if value is None:
                 continue
             text = f"<b>{year}</b>: {escape(format_quantity(value.value))} {escape(unit_label(value.unit))}"
+            if value.unit != row.unit and not row.quantity.free_unit:
+                converted = row.canonical(year, self._gas())
+                if converted is not None:
+                    text += escape(f" = {format_quantity(converted)} {unit_label(row.unit)}")
             if value.source:
                 text += " – " + escape(_("source: {source}").format(source=value.source))
             lines.append(text)
@@ -894,16 +1038,87 @@ class IndicatorsView(QWidget):
                 for y, v in row.values.items()]
         self._push(_("Remove {figure}").format(figure=row.label), do, undo)
 
+    # ---- the energy content of natural gas -------------------------------------------------------
+
+    def _show_gas(self) -> None:
+        """The organisation's kWh per m³ of gas, beside the energy figures (the gas is one of them)."""
+        self.gas_box.setVisible(self.category is Category.ENERGY)
+        gas = self._gas()
+        self._filling = True
+        try:
+            self.gas_edit.setText(_gas_text(gas) if gas is not None else "")
+        finally:
+            self._filling = False
+        self.gas_edit.setReadOnly(self.read_only)
+
+    def _on_gas_apply(self) -> None:
+        if self._filling or self._overview is None:
+            return
+        old = self._overview.settings.gas_kwh_per_m3
+        text = self.gas_edit.text().strip()
+        if text == _gas_text(old):
+            return
+        if self._refuse():
+            self._show_gas()
+            return
+        try:
+            value = parse_decimal(text) if text else GAS_KWH_PER_M3
+        except ValueError:
+            value = None
+        low, high = GAS_RANGE
+        if value is None or not low <= value <= high:
+            message = _("Calorific value of natural gas: “{text}” kWh/m³ is not plausible; the gas bill states "
+                        "between {low} and {high} kWh/m³.").format(text=text, low=format_decimal(low),
+                                                                   high=format_decimal(high))
+            self._show_gas()  # the stored value again: leaving the field does not ask twice
+            emit(self.message, message)
+            prompts.warning(self, message)
+            return
+        self.set_gas_conversion(value)
+
+    def set_gas_conversion(self, value: Decimal) -> None:
+        """Store the organisation's kWh per m³ of natural gas (a step of the undo history)."""
+        if self._refuse() or self._overview is None:
+            return
+        old = self._overview.settings.gas_kwh_per_m3
+        if value == old:
+            self._show_gas()  # "10" or an emptied field for the 10,0 kWh/m³ stored: shown as stored
+            return
+        detail = self._detail
+        assert detail is not None
+        service, organisation_id, audit_id = self._services.indicators, detail.audit.organisation_id, detail.audit.id
+        changes = indicator_changes(audit_id)
+
+        def run(kwh_per_m3: Decimal) -> Callable[[], Changes]:
+            def call() -> Changes:
+                service.set_gas_conversion(organisation_id, kwh_per_m3)
+                return changes
+            return call
+
+        self._undo.push(audit_id, _("Calorific value of natural gas"), run(value), run(old),
+                        on_refused=lambda _exc: self.refresh())
+        emit(self.message, _("Natural gas: {value} kWh/m³").format(value=_gas_text(value)))
+
     # ---- the EMAS core indicators -----------------------------------------------------------
 
     def _show_core(self) -> None:
         overview = self._overview
         if overview is None:
             self.core_model.set_table(None)
+            self.core_table.clearSpans()
             self.core_note.setText("")
+            self._update_omit_buttons()
             return
         table = overview.core
-        self.core_model.set_table(table)
+        current = self.current_core_line()
+        self.core_model.set_table(table, overview.settings.omitted)
+        self.core_table.clearSpans()
+        columns = self.core_model.columnCount()
+        for row, line in enumerate(self.core_model.lines):
+            if line.omitted is not None and columns > 2:
+                self.core_table.setSpan(row, CoreIndicatorsModel.A_UNIT, 1, columns - CoreIndicatorsModel.A_UNIT)
+        if current is not None and (row := self.core_model.row_of(current.key)) >= 0:
+            self.core_table.setCurrentIndex(self.core_model.index(row, 0))
         reference = overview.settings.reference
         self._filling = True
         try:
@@ -925,6 +1140,7 @@ class IndicatorsView(QWidget):
                        "CO₂ balance of each year."))
         self.core_note.setText(" ".join(notes))
         self._fit_core_columns()
+        self._update_omit_buttons()
 
     def _fit_core_columns(self) -> None:
         header = self.core_table.horizontalHeader()
@@ -938,6 +1154,106 @@ class IndicatorsView(QWidget):
         for column in range(1, self.core_model.columnCount()):
             self.core_table.resizeColumnToContents(column)
             header.resizeSection(column, max(header.sectionSize(column) + 14, 64))
+
+    # ---- leaving a core indicator out ---------------------------------------------------------------
+
+    def current_core_line(self) -> CoreLine | None:
+        index = self.core_table.currentIndex()
+        line = index.data(ObjectRole) if index.isValid() else None
+        return line if isinstance(line, CoreLine) else None
+
+    def select_core_indicator(self, key: str) -> bool:
+        row = self.core_model.row_of(key)
+        if row < 0:
+            return False
+        self.core_table.setCurrentIndex(self.core_model.index(row, 0))
+        return True
+
+    def _on_core_current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_omit_buttons()
+
+    def _update_omit_buttons(self) -> None:
+        line = self.current_core_line()
+        omitted = self._overview.settings.omitted if self._overview is not None else {}
+        self.omit_button.setEnabled(not self.read_only and self._overview is not None
+                                    and any(key not in omitted for key in OMITTABLE))
+        self.restore_button.setEnabled(not self.read_only and line is not None and line.omitted is not None)
+
+    def _on_core_context_menu(self, pos: Any) -> None:
+        index = self.core_table.indexAt(pos)
+        if index.isValid():
+            self.core_table.setCurrentIndex(index)
+        self.core_menu().popup(self.core_table.viewport().mapToGlobal(pos))
+
+    def core_menu(self) -> QMenu:
+        """The context menu of the core indicators: leave the line's indicator out, or take it back."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        line = self.current_core_line()
+        if line is not None and line.omitted is not None:
+            take_back = menu.addAction(_("Take back in"))
+            take_back.setEnabled(self.restore_button.isEnabled())
+            take_back.triggered.connect(self._on_restore_clicked)
+        else:
+            leave_out = menu.addAction(_("Leave out indicator…"))
+            leave_out.setEnabled(self.omit_button.isEnabled())
+            leave_out.triggered.connect(self._on_omit_clicked)
+        return menu
+
+    def _on_omit_clicked(self) -> None:
+        self.omit_indicator()
+
+    def omit_indicator(self) -> OmitIndicatorDialog | None:
+        """Ask which indicator is left out (the chosen line's, if it can be) and why."""
+        if self._refuse() or self._overview is None:
+            return None
+        omitted = self._overview.settings.omitted
+        choices = [(key, core_indicator_label(key, self._overview.core)) for key in OMITTABLE if key not in omitted]
+        if not choices:
+            return None
+        line = self.current_core_line()
+        dialog = OmitIndicatorDialog(choices, line.key if line is not None else None, self.window())
+        dialog.accepted.connect(lambda: self._on_omit_accepted(dialog))
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        self.omit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_omit_accepted(self, dialog: OmitIndicatorDialog) -> None:
+        key, justification = dialog.indicator, dialog.justification
+        label = core_indicator_label(key, self._overview.core if self._overview is not None else None)
+        self._write_omitted(key, justification, _("Leave out {indicator}").format(indicator=label))
+        emit(self.message, _("{indicator} is left out of the environmental statement.").format(indicator=label))
+
+    def _on_restore_clicked(self) -> None:
+        line = self.current_core_line()
+        if line is not None and line.omitted is not None:
+            self.restore_indicator(line.key)
+
+    def restore_indicator(self, key: str) -> None:
+        """Show the left-out indicator ``key`` in the statement again (a step of the undo history)."""
+        if self._refuse() or self._overview is None or key not in self._overview.settings.omitted:
+            return
+        label = core_indicator_label(key, self._overview.core)
+        self._write_omitted(key, None, _("Take back {indicator}").format(indicator=label))
+        emit(self.message, _("{indicator} is shown in the environmental statement again.").format(indicator=label))
+
+    def _write_omitted(self, key: str, justification: str | None, text: str) -> None:
+        if self._refuse() or self._overview is None:
+            return
+        detail = self._detail
+        assert detail is not None
+        old = self._overview.settings.omitted.get(key)
+        service, organisation_id, audit_id = self._services.indicators, detail.audit.organisation_id, detail.audit.id
+        changes = indicator_changes(audit_id)
+
+        def run(reason: str | None) -> Callable[[], Changes]:
+            def call() -> Changes:
+                service.set_omitted(organisation_id, key, reason)
+                return changes
+            return call
+
+        self._undo.push(audit_id, text, run(justification), run(old), on_refused=lambda _exc: self.refresh())
 
     def _on_reference_apply(self) -> None:
         if self._refuse() or self._overview is None:
@@ -1119,6 +1435,13 @@ class IndicatorsView(QWidget):
             self.refresh()
         else:
             self._stale = True
+
+
+def _gas_text(value: Decimal) -> str:
+    """kWh per m³ as the gas bill shows it: at least one decimal (10,0; 10,35), no grouping."""
+    exponent = value.normalize().as_tuple().exponent
+    places = min(max(-exponent, 1), 3) if isinstance(exponent, int) else 1
+    return format_decimal(value, places, grouping=False)
 
 
 def _write_figure(service: Any, organisation_id: str, edit: FigureEdit) -> None:
