@@ -800,6 +800,47 @@ def cmd_measures_export(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace, services: Services) -> int:
+    from oekoaudit.report.data import ALL_PARTS, Part, PhotoSize, ReportCancelled, ReportOptions
+
+    audit_id = services.audits.resolve(args.audit_id)
+    options = ReportOptions(lang=_lang(), parts=ALL_PARTS - {Part.PHOTOS} if args.no_photos else ALL_PARTS,
+                            only_nonconformities=args.only_nonconformities, photo_size=PhotoSize(args.photo_size))
+    cancel = threading.Event()
+    terminal = sys.stderr.isatty()
+
+    def progress(done: int, total: int, what: str) -> None:
+        if terminal:
+            line = _("{done} of {total}").format(done=done, total=total) + (f"  {what}" if what else "")
+            sys.stderr.write("\r\033[K" + line[:100])
+            sys.stderr.flush()
+
+    def clear() -> None:
+        if terminal:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+    try:
+        with _ctrl_c_sets(cancel):
+            report = services.reports.generate(audit_id, Path(args.output), options, progress=progress,
+                                               cancelled=cancel.is_set)
+    except ReportCancelled:
+        clear()
+        sys.stderr.write(_("Cancelled.") + "\n")
+        return EXIT_CANCELLED
+    finally:
+        clear()
+    if args.json:
+        _print_json({"path": str(report.path), "pages": report.pages, "size": report.size,
+                     "fingerprint": report.fingerprint, "document_id": report.document_id, "lang": report.lang,
+                     "photos": report.photos})
+    else:
+        print(ngettext("Report written to {path}: {pages} page, {size}.",
+                       "Report written to {path}: {pages} pages, {size}.", report.pages).format(
+            path=report.path, pages=report.pages, size=_size(report.size)))
+    return EXIT_OK
+
+
 GAP_ORDER_LIST = sorted(GapStatus, key=GAP_ORDER.__getitem__)
 
 
@@ -930,6 +971,7 @@ _STORE_COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Serv
     ("measures", "list"): cmd_measures_list,
     ("measures", "import"): cmd_measures_import,
     ("measures", "export"): cmd_measures_export,
+    ("report", None): cmd_report,
 }
 _CATALOGUE_COMMANDS: dict[str, Callable[[argparse.Namespace, CatalogueService], int]] = {
     "list": cmd_catalogue_list,

@@ -298,6 +298,16 @@ def build_parser() -> argparse.ArgumentParser:
                              help=_("where to write the file (.csv or .xlsx)"))
     _json_flag(meas_export)
 
+    report = command("report", _("write an audit's report as a PDF (in the language of --lang)"))
+    _audit_id(report)
+    report.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help=_("where to write the PDF"))
+    report.add_argument("--only-nonconformities", action="store_true",
+                        help=_("list only the items answered as a nonconformity in the checklist part"))
+    report.add_argument("--no-photos", action="store_true", help=_("leave out the photo appendix"))
+    report.add_argument("--photo-size", choices=("small", "medium", "large"), default="medium",
+                        help=_("photos in the appendix: small (three a row), medium (two, default) or large (one)"))
+    _json_flag(report)
+
     shot = command("screenshot", _("render the main window to a PNG image (offscreen)"))
     shot.add_argument("--audit", metavar="AUDIT_ID", help=_("show this audit"))
     shot.add_argument("--view", default=None, metavar="NAME",

@@ -45,22 +45,57 @@ RENDER_VERSION = 2
 BLACK = (0, 0, 0)
 
 
-def rendering_key(shapes: Sequence[Shape], max_px: int) -> str:
-    """A short, stable name for one rendering: the shapes, the size and the drawing version."""
-    payload = json.dumps({"v": RENDER_VERSION, "max_px": max_px, "shapes": shapes_json(shapes)},
-                         sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+#: What a rendering is made from: the original (exported copies, full size) or the ~1600 px
+#: preview in the cache (the report: never decode a 12 MP original for a print of a few cm).
+ORIGINAL = "original"
+PREVIEW = "preview"
+
+
+def rendering_key(shapes: Sequence[Shape], max_px: int, source: str = ORIGINAL) -> str:
+    """A short, stable name for one rendering: the shapes, the size, the drawing version and,
+    for a rendering made from the preview, that source (keys of renderings of the original are
+    unchanged by it, so their cached files stay valid)."""
+    fields: dict[str, Any] = {"v": RENDER_VERSION, "max_px": max_px, "shapes": shapes_json(shapes)}
+    if source != ORIGINAL:
+        fields["source"] = source
+    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(payload.encode("ascii")).hexdigest()[:20]
 
 
 def render_jpeg(source: BinaryIO | bytes, shapes: Sequence[Shape], max_px: int) -> bytes:
     """The picture upright, at most ``max_px`` on its longer side, shapes burnt in, as a JPEG
     without EXIF (no position, no camera); only an RGB colour profile is kept."""
+    return render_jpeg_sized(source, shapes, max_px)[0]
+
+
+def render_jpeg_sized(source: BinaryIO | bytes, shapes: Sequence[Shape], max_px: int, *, slack: float = 1.0
+                      ) -> tuple[bytes, tuple[int, int]]:
+    """:func:`render_jpeg` and the pixel size of the JPEG made. ``source`` may be an original or
+    a preview from the cache (a JPEG without EXIF, already upright): shapes are relative to the
+    displayed picture, so they fit either; a preview smaller than ``max_px`` is not enlarged.
+
+    With a ``slack`` above 1, a JPEG whose DCT-scaled decode (1/2, 1/4, 1/8) is at least
+    ``max_px / slack`` on its longer side is decoded at that scale and kept at that size: a
+    2000 px preview asked for at 1200 px becomes 1000 px, decoded at a quarter of the pixels and
+    not resampled (the cost of a report's photos, PERFORMANCE.md §2)."""
     from oekoaudit.evidence import imaging
 
     image = imaging.open_image(source, "")
     icc = imaging.rgb_icc_profile(image)
-    shown = imaging.decode_displayed(image, max_px, "")
-    return imaging.encode_jpeg(burn_in(shown, shapes), icc)
+    shown = imaging.decode_displayed(image, _dct_size(image, max_px, slack), "")
+    return imaging.encode_jpeg(burn_in(shown, shapes), icc), shown.size
+
+
+def _dct_size(image: PILImage.Image, max_px: int, slack: float) -> int:
+    """The longer side to decode ``image`` to: a DCT scale of it within [max_px / slack, max_px],
+    else ``max_px``."""
+    if slack > 1 and image.format in ("JPEG", "MPO"):
+        longer = max(image.size)
+        for scale in (2, 4, 8):
+            reduced = -(-longer // scale)
+            if max_px / slack <= reduced <= max_px:
+                return reduced
+    return max_px
 
 
 def burn_in(image: PILImage.Image, shapes: Sequence[Shape]) -> PILImage.Image:

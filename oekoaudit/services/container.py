@@ -13,6 +13,7 @@ from oekoaudit.services.catalogue import CatalogueService
 from oekoaudit.services.evidence import EvidenceService
 from oekoaudit.services.indicators import IndicatorService
 from oekoaudit.services.measures import MeasureService
+from oekoaudit.services.reports import ReportService
 from oekoaudit.services.reuse import Mappings, ReuseService
 from oekoaudit.services.settings import load_settings
 from oekoaudit.storage.backup import list_backups
@@ -40,6 +41,7 @@ class Services:
     indicators: IndicatorService
     reuse: ReuseService
     evidence: EvidenceService
+    reports: ReportService
     _store: Store = field(repr=False)
 
     def info(self) -> StoreInfo:
@@ -73,15 +75,19 @@ def open_services(data_dir: Path | str | None = None, catalogue_folders: tuple[P
     audits = AuditService(store, catalogues, mappings)
     indicators = IndicatorService(store, audits)
     measures = MeasureService(store, audits, indicators)
+    organisations = OrganisationService(store)
+    reuse = ReuseService(audits, catalogues, mappings, measures)
+    evidence = EvidenceService(store, audits, user_name(folder))
     return Services(
         data_dir=folder,
         catalogues=catalogues,
-        organisations=OrganisationService(store),
+        organisations=organisations,
         audits=audits,
         measures=measures,
         indicators=indicators,
-        reuse=ReuseService(audits, catalogues, mappings, measures),
-        evidence=EvidenceService(store, audits, user_name(folder)),
+        reuse=reuse,
+        evidence=evidence,
+        reports=ReportService(folder, organisations, audits, evidence, measures, indicators, reuse, catalogues),
         _store=store,
     )
 

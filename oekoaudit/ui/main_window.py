@@ -867,6 +867,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.flush()
         self.workspace.evidence_ui.importer.cancel_all()  # files being read are finished, the rest dropped
+        self.workspace.report.cancel()  # a report being made is dropped (the last one made stays)
         self.tasks.wait()
         self._save_ui_state()
         super().closeEvent(event)

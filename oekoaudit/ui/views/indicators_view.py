@@ -487,8 +487,7 @@ class IndicatorsView(QWidget):
         gas_row.addWidget(gas_label)
         gas_row.addWidget(self.gas_edit)
         gas_row.addWidget(QLabel("kWh/m³", self.gas_box))
-        controls.addWidget(self.gas_box)
-        controls.addSpacing(12)
+        gas_row.addStretch(1)
         self.warning_label = QLabel(page)
         self.warning_label.setObjectName("figure_warnings")
         self.warning_label.setStyleSheet(f"color: {style.CARRIED_TEXT};")
@@ -501,6 +500,8 @@ class IndicatorsView(QWidget):
         controls.addWidget(self.add_row_button)
         controls.addWidget(self.remove_row_button)
         right.addLayout(controls)
+        # on a line of its own (shown with the energy figures only): the window stays narrow
+        right.addWidget(self.gas_box)
         self.figures_splitter = QSplitter(Qt.Orientation.Vertical, page)
         self.figures_splitter.setChildrenCollapsible(False)
         self.table = QTableView(self.figures_splitter)

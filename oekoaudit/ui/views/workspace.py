@@ -39,6 +39,7 @@ from oekoaudit.ui.views.indicators_view import IndicatorsView
 from oekoaudit.ui.views.overview_view import OverviewView
 from oekoaudit.ui.views.plan_view import PlanView
 from oekoaudit.ui.views.programme_view import ProgrammeView
+from oekoaudit.ui.views.report_view import ReportView
 from oekoaudit.ui.views.self_assessment import SelfAssessmentView
 from oekoaudit.ui.widgets.status_banner import StatusBanner
 from oekoaudit.ui.widgets.view_group import ViewGroup
@@ -47,7 +48,7 @@ from oekoaudit.ui.widgets.view_group import ViewGroup
 #: registers itself in AuditWorkspace.__init__ through _add_view or, sharing a tab with others,
 #: _add_group (tab order = registration order).
 VIEWS = ("overview", "plan", "checklist", "findings", "evidence", "programme", "indicators",
-         "actions", "gap", "compare", "self_assessment")
+         "actions", "gap", "compare", "report", "self_assessment")
 #: How many recent audits the welcome page offers.
 WELCOME_RECENT = 5
 BUTTON_WIDTH = 180
@@ -233,6 +234,11 @@ class AuditWorkspace(QStackedWidget):
             ("gap", _("Gap analysis"), self.gap),
             ("compare", _("Comparison"), self.compare),
         ])
+        # the report: made in the background, shown as PDF; it follows the audit shown
+        self.report = ReportView(services, parent=self.tabs)
+        self._add_view("report", self.report, _("Report"))
+        self.detail_shown.connect(self.report.set_detail)
+        self.report.message.connect(self.message)
         self.self_assessment = SelfAssessmentView(services, worker, notifier, self.undo, self.tabs)
         self._add_view("self_assessment", self.self_assessment, _("Self-assessment"))
         self.addWidget(self.welcome)
