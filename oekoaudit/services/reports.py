@@ -639,7 +639,8 @@ class _Builder:
             investment=f.money(investment), savings_eur=f.money(eur), savings_kwh=f.quantity(kwh, "kWh"),
             savings_m3=f.quantity(m3, "m³"), savings_t=f.quantity(t, "t"),
             savings_t_co2=f.quantity(t_co2, "t"),
-            payback=_("{years} years").format(years=f.number(payback, 1)) if payback is not None else MISSING,
+            payback=MISSING if payback is None else _("at once") if payback == 0 else
+            _("{years} years").format(years=f.number(payback, 1)),
             description=description,
         )
 
@@ -669,8 +670,8 @@ class _Builder:
                         for key, totals in programme.by_area.items())
         note = ""
         if programme.factor_set is not None and programme.total.co2_derived:
-            note = _co2(_("CO2 savings not entered are derived from the kWh saved with the emission factors "
-                          "{factors}.").format(factors=pick(programme.factor_set.title)))
+            note = _co2(_("CO2 savings not entered are derived from the kWh saved, with the factors of "
+                          "“{factors}”.").format(factors=pick(programme.factor_set.title)))
         award = self.service._award(self.s.detail)
         return Programme(rows=tuple(rows), total=self._totals_row(_("Total"), programme.total), by_area=by_area,
                          factor_note=note, award_checks=self._award_checks(award, _MEASURE_RULES))
