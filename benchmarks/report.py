@@ -17,7 +17,7 @@ process:
   size, at most 1200 px, it is decoded at half scale to 1000 px — ``REPORT_SLACK``), then the
   PDF is built;
 - **floor**: bare reportlab platypus building the same content from the same ``ReportData``
-  (taken untimed), in one pass: the report's fonts; cover lines, details, the summary's tables,
+  (taken untimed), in one pass, with the report's fonts, type sizes, margins and photo boxes; cover lines, details, the summary's tables,
   every field of every finding, a heading and a table of Paragraph cells with a repeated header
   row per checklist section (notes and photo numbers), the programme and the indicators as
   tables, ``Image(path)`` of the same prepared JPEGs two to a row with caption, references, time
@@ -153,15 +153,16 @@ def floor_build(data: Any, target: Path) -> int:
     from reportlab.lib.units import mm
     from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    from oekoaudit.report import fonts
+    from oekoaudit.report import builder, fonts
+    from oekoaudit.report import styles as S
 
     rl_config.useA85 = 0
     fonts.register()
-    body = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=8.5, leading=11)
-    small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5)
-    h1 = ParagraphStyle("h1", parent=body, fontName=fonts.BOLD, fontSize=16, leading=20, spaceBefore=8,
-                        spaceAfter=6)
-    h2 = ParagraphStyle("h2", parent=h1, fontSize=11.5, leading=14)
+    # the same type sizes, page margins and photo boxes as the report, so the floor places the same
+    # tables and images on as many pages (what it leaves out: contents, header and footer, links,
+    # bookmarks, watermark, chart, colours)
+    sheet = S.build_styles()
+    body, small, h1, h2 = sheet["body"], sheet["td"], sheet["h1"], sheet["h2"]
     grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)])
 
@@ -174,7 +175,7 @@ def floor_build(data: Any, target: Path) -> int:
     def refs(photos: Any) -> str:
         return ", ".join(f"Foto {ref.number}" for ref in photos)
 
-    width = A4[0] - 40 * mm
+    width = S.FRAME_WIDTH
     cover, details, summary = data.cover, data.details, data.summary
     story: list[Any] = [p(data.title, h1), p(data.organisation), p(cover.site), p(cover.scheme),
                         p(f"{cover.audit_kind} · {cover.dates} · {cover.lead_auditor}"),
@@ -216,23 +217,26 @@ def floor_build(data: Any, target: Path) -> int:
                             * len(data.indicators.years)]))
     if data.photos:
         story += [PageBreak(), p("Fotos", h1)]
-        cell = (width - 6 * mm) / 2
+        per_row = builder.PHOTOS_PER_ROW[data.options.photo_size]
+        cell = (width - builder.PHOTO_GAP * (per_row - 1)) / per_row
+        box_h = min(cell * 0.75, builder.PHOTO_MAX_HEIGHT[data.options.photo_size])
         rows = []
-        for i in range(0, len(data.photos), 2):
+        for i in range(0, len(data.photos), per_row):
             row = []
-            for photo in data.photos[i:i + 2]:
-                scale = min(cell / photo.width_px, 95 * mm / photo.height_px)
+            for photo in data.photos[i:i + per_row]:
+                scale = min(cell / photo.width_px, box_h / photo.height_px)
                 row.append([Image(str(photo.path), photo.width_px * scale, photo.height_px * scale),
                             p(f"Foto {photo.number}: {photo.caption}", small), p(photo.refers_to, small),
                             p(f"{photo.taken} {photo.location}", small)])
-            rows.append(row + [""] * (2 - len(row)))
-        story.append(Table(rows, colWidths=[cell + 3 * mm] * 2, style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])))
+            rows.append(row + [""] * (per_row - len(row)))
+        story.append(Table(rows, colWidths=[cell + builder.PHOTO_GAP / 2] * per_row,
+                           style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])))
     story += [p("Unterschriften", h1),
               table([["Name", "Rolle", "Datum", "Ort"], *[[x.name, x.role, x.date, x.place] for x in data.signatures]],
                     [50 * mm, 50 * mm, 30 * mm, width - 130 * mm]),
               table([["Verteiler", ""], *[[x.name, x.role] for x in data.distribution]], [60 * mm, width - 60 * mm])]
-    doc = SimpleDocTemplate(str(target), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-                            bottomMargin=20 * mm, invariant=1, title=data.title)
+    doc = SimpleDocTemplate(str(target), pagesize=A4, leftMargin=S.MARGIN_LEFT, rightMargin=S.MARGIN_RIGHT,
+                            topMargin=S.MARGIN_TOP, bottomMargin=S.MARGIN_BOTTOM, invariant=1, title=data.title)
     doc.build(story)
     return doc.page
 

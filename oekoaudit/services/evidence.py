@@ -480,7 +480,9 @@ class EvidenceService(_StoreService):
         it is made again from the original first (as for the gallery)."""
         from oekoaudit.evidence import render
 
-        self._check_photo(evidence)
+        found = self.cached_report_image(evidence, max_px)
+        if found is not None:
+            return found
         preview = self.preview(evidence)
         if preview is None:
             raise NotFoundError(N_("The original of {name} is missing from the data folder."),
@@ -489,16 +491,25 @@ class EvidenceService(_StoreService):
             size = _jpeg_size(preview)
             if size is not None and max(size) <= max_px:
                 return preview, size[0], size[1]
-        key = render.rendering_key(evidence.annotations, max_px, f"{render.PREVIEW}/{REPORT_SLACK}")
-        path = self.blobs.rendering_path(evidence.sha256, key)
-        if path.is_file():
-            size = _jpeg_size(path)
-            if size is not None:
-                return path, size[0], size[1]
+        path = self.blobs.rendering_path(evidence.sha256, _report_key(evidence, max_px))
         with preview.open("rb") as fh:
             data, size = render.render_jpeg_sized(fh, evidence.annotations, max_px, slack=REPORT_SLACK)
         self.blobs.write_cache(path, data)
         return path, size[0], size[1]
+
+    def cached_report_image(self, evidence: Evidence, max_px: int) -> tuple[Path, int, int] | None:
+        """What :meth:`report_image` gives when nothing has to be made (the preview, or a rendering
+        made before); None when it has to be made. Reads a few bytes per photo: a report asks this
+        for every photo before it hands the others to worker threads."""
+        self._check_photo(evidence)
+        candidates = [self.blobs.rendering_path(evidence.sha256, _report_key(evidence, max_px))]
+        if not evidence.annotations:
+            candidates.insert(0, self.blobs.preview_path(evidence.sha256))
+        for number, path in enumerate(candidates):
+            size = _jpeg_size(path)
+            if size is not None and (number or evidence.annotations or max(size) <= max_px):
+                return path, size[0], size[1]
+        return None
 
     def _check_photo(self, evidence: Evidence) -> None:
         if not evidence.is_photo:
@@ -566,15 +577,43 @@ class EvidenceService(_StoreService):
 # ---- helpers ----------------------------------------------------------------------------------
 
 
-def _jpeg_size(path: Path) -> tuple[int, int] | None:
-    """The pixel size of a JPEG the app wrote into its cache (its header only); None if it is not one."""
-    from PIL import Image, UnidentifiedImageError
+def _report_key(evidence: Evidence, max_px: int) -> str:
+    from oekoaudit.evidence import render
 
+    return render.rendering_key(evidence.annotations, max_px, f"{render.PREVIEW}/{REPORT_SLACK}")
+
+
+#: JPEG start-of-frame markers (baseline, extended, progressive, lossless …), which carry the size
+_SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+
+
+def _jpeg_size(path: Path) -> tuple[int, int] | None:
+    """The pixel size of a JPEG the app wrote into its cache, from its frame header (the first
+    kilobytes: the cache's JPEGs carry no metadata); None if it is missing or not such a JPEG."""
     try:
-        with Image.open(path, formats=("JPEG",)) as image:
-            return image.size
-    except (OSError, UnidentifiedImageError, ValueError):
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
         return None
+    if head[:2] != b"\xff\xd8":
+        return None
+    at = 2
+    while at + 9 <= len(head):
+        if head[at] != 0xFF:
+            return None
+        marker = head[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        length = int.from_bytes(head[at + 2:at + 4], "big")
+        if marker in _SOF:
+            height = int.from_bytes(head[at + 5:at + 7], "big")
+            width = int.from_bytes(head[at + 7:at + 9], "big")
+            return (width, height) if width and height else None
+        if marker == 0xDA or length < 2:  # image data before any frame header: not ours
+            return None
+        at += 2 + length
+    return None
 
 
 def _one(ids: list[str], ref: str, none: str, many: str) -> str:

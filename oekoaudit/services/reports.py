@@ -755,13 +755,24 @@ class _Builder:
         if self.progress is not None:
             self.progress(0, total, "")
         evidence_service = self.service._evidence
+        # what is in the cache already (a report made before) is read here, without threads
+        ready: dict[str, tuple[Path, int, int]] = {}
+        for evidence in chosen:
+            found = evidence_service.cached_report_image(evidence, max_px)
+            if found is not None:
+                ready[evidence.id] = found
         with ThreadPoolExecutor(max_workers=min(PHOTO_THREADS, total), thread_name_prefix="report-photo") as pool:
             # at most a few photos ahead of the one taken, so memory stays bounded and cancel is quick
             pending: list[tuple[Evidence, Future[tuple[Path, int, int]]]] = []
             queue = iter(chosen)
             try:
                 for evidence in queue:
-                    pending.append((evidence, pool.submit(evidence_service.report_image, evidence, max_px)))
+                    if evidence.id in ready:
+                        done: Future[tuple[Path, int, int]] = Future()
+                        done.set_result(ready[evidence.id])
+                        pending.append((evidence, done))
+                    else:
+                        pending.append((evidence, pool.submit(evidence_service.report_image, evidence, max_px)))
                     if len(pending) < 2 * PHOTO_THREADS:
                         continue
                     photos.append(self._take(pending.pop(0), len(photos) + 1, total))

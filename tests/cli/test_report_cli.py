@@ -97,6 +97,7 @@ def test_ctrl_c_cancels_the_report_cleanly_with_130(capsys, data_dir: Path, demo
         return result
 
     monkeypatch.setattr(EvidenceService, "report_image", prepare_then_interrupt)
+    monkeypatch.setattr(EvidenceService, "cached_report_image", lambda self, evidence, max_px: None)
     handler = signal.getsignal(signal.SIGINT)
     target = tmp_path / "bericht.pdf"
     code, out, err = _cli(capsys, data_dir, "--lang", "en", "report", demo["audit"]["id"], "-o", str(target))

@@ -435,3 +435,25 @@ def test_cancel_while_rendering_leaves_nothing(services, demo, tmp_path: Path) -
 def test_replace_keeps_report_data_frozen(services, demo) -> None:  # type: ignore[no-untyped-def]
     data = _data(services, demo)
     assert replace(data, draft=False).draft is False and data.draft is True
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_the_size_of_a_cached_jpeg_is_read_from_its_frame_header(tmp_path: Path, progressive: bool) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    from oekoaudit.services.evidence import _jpeg_size
+
+    buffer = BytesIO()
+    Image.new("RGB", (1203, 677), (40, 90, 120)).save(buffer, "JPEG", quality=80, progressive=progressive)
+    jpeg = tmp_path / "a.jpg"
+    jpeg.write_bytes(buffer.getvalue())
+    assert _jpeg_size(jpeg) == (1203, 677)
+    png = tmp_path / "b.jpg"
+    Image.new("RGB", (10, 10)).save(png, "PNG")
+    assert _jpeg_size(png) is None
+    assert _jpeg_size(tmp_path / "missing.jpg") is None
+    truncated = tmp_path / "c.jpg"
+    truncated.write_bytes(buffer.getvalue()[:6])
+    assert _jpeg_size(truncated) is None
