@@ -6,10 +6,8 @@ run to hang until cancelled or to fail wrap it (or, without it, a small reportla
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,74 +36,9 @@ DEFAULT_OPTIONS = ReportOptions()
 # ---- the service ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FakeGenerated:
-    path: Path
-    pages: int
-    size: int
-    fingerprint: str
-    document_id: str
-    lang: str
-    photos: int
-
-
-def write_pdf(target: Path, lines: list[str], pages: int = 3) -> int:
-    """A small PDF of ``pages`` pages, written as the service writes: a temp file, then replaced."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    tmp = target.with_name(f".{target.name}.tmp")
-    pdf = canvas.Canvas(str(tmp), pagesize=A4, invariant=True)
-    for page in range(pages):
-        y = 780
-        for line in lines:
-            pdf.drawString(72, y, line)
-            y -= 18
-        pdf.drawString(72, 60, f"{page + 1} / {pages}")
-        pdf.showPage()
-    pdf.save()
-    os.replace(tmp, target)
-    return target.stat().st_size
-
-
-class FakeReports:
-    """What the view needs of ReportService.generate: progress, cancel, a PDF at ``target``."""
-
-    def __init__(self, services: Any) -> None:
-        self._services = services
-        self.calls: list[tuple[str, Path, ReportOptions]] = []
-
-    def generate(self, audit_ref: str, target: Path | str, options: ReportOptions = DEFAULT_OPTIONS, *,
-                 generated_at: Any = None, progress: Callable[[int, int, str], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> FakeGenerated:
-        target = Path(target)
-        self.calls.append((audit_ref, target, options))
-        steps = 5
-        for step in range(steps):
-            if cancelled is not None and cancelled():
-                raise ReportCancelled()
-            if progress is not None:
-                progress(step, steps, "pages")
-        detail = self._services.audits.detail(audit_ref)
-        heading = "Audit report" if options.lang == "en" else "Auditbericht"
-        size = write_pdf(target, [heading, detail.audit.title, detail.audit.organisation_name])
-        return FakeGenerated(target, 3, size, "0123456789abcdef" * 4, "AB-1", options.lang, 0)
-
-
-def real_service_works(services: Any) -> bool:
-    try:
-        from oekoaudit.report.render import render_pdf  # noqa: F401
-        from oekoaudit.services.reports import ReportService  # noqa: F401
-    except ImportError:
-        return False
-    return isinstance(getattr(services, "reports", None), ReportService)
-
-
 @pytest.fixture
 def reports(services: Any, demo: Any) -> Any:
-    """The report service the view uses: the real one if it is there, else the fake."""
-    if not real_service_works(services):
-        services.reports = FakeReports(services)
+    """The report service the view uses (the real one: cover, photos and all)."""
     return services.reports
 
 
@@ -262,8 +195,6 @@ def test_no_logo_leaves_the_settings_logo_off_the_cover(qtbot: Any, view: Report
 
     from oekoaudit.services.settings import import_logo, update_settings
 
-    if not real_service_works(services):
-        pytest.skip("the report service is not there yet")
     picture = tmp_path / "logo.png"
     Image.new("RGB", (300, 100), "#2e6b4f").save(picture)
     update_settings(services.data_dir, logo=import_logo(services.data_dir, picture))
