@@ -23,11 +23,12 @@ from oekoaudit.ui import style
 from oekoaudit.ui.models.findings_model import ACTION_COLUMNS, Column, FindingsModel, ObjectRole, SortRole
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier
+from oekoaudit.ui.views.shown import ReadsWhenShown
 from oekoaudit.ui.widgets.tables import RowTable, empty_label, setup_table
 from oekoaudit.ui.widgets.view_header import view_frame
 
 
-class ActionsView(QWidget):
+class ActionsView(ReadsWhenShown, QWidget):
     #: the user wants to open a finding (a Finding, of any audit of the organisation)
     finding_activated = Signal(object)
     message = Signal(str)
@@ -95,7 +96,7 @@ class ActionsView(QWidget):
             self._organisation_id = organisation
             self.reload()
         else:
-            self._reload_when_seen()
+            self.read_when_shown()
 
     def reload(self) -> None:
         self._stale = False
@@ -132,22 +133,14 @@ class ActionsView(QWidget):
         index = self.table.currentIndex()
         return index.data(ObjectRole) if index.isValid() else None
 
-    def _reload_when_seen(self) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
+    def _read(self) -> None:
+        self.reload()
 
     def _on_notifier_changed(self, changes: Any) -> None:
         if self._organisation_id is None or not isinstance(changes, Changes):
             return
         if changes.findings or changes.audits:
-            self._reload_when_seen()
+            self.read_when_shown()
 
     def _on_table_open(self, index: QModelIndex) -> None:
         finding = index.data(ObjectRole)

@@ -54,6 +54,7 @@ from oekoaudit.ui.models.evidence_model import (
     source_text,
 )
 from oekoaudit.ui.qtcompat import emit
+from oekoaudit.ui.views.shown import ReadsWhenShown
 from oekoaudit.ui.widgets.evidence_grid import EvidenceGrid, format_when
 from oekoaudit.ui.widgets.evidence_paint import (
     ElidedLabel,
@@ -473,7 +474,7 @@ def _set_layout_visible(layout: Any, visible: bool) -> None:
             _set_layout_visible(item.layout(), visible)
 
 
-class GalleryView(QWidget):
+class GalleryView(ReadsWhenShown, QWidget):
     """The "Photos & evidence" tab."""
 
     #: a short message for the status bar
@@ -662,10 +663,11 @@ class GalleryView(QWidget):
         self._restore_selection(keep, current.id if current is not None else None)
         self._update_state()
 
+    def _read(self) -> None:
+        self.reload()
+
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._stale:
-            self.reload()
         available, reason = _camera_state()
         self.camera_button.setEnabled(available and self._detail is not None and not self.read_only)
         self.camera_button.setToolTip(reason or _("Take a photo with this computer's camera"))
@@ -868,10 +870,7 @@ class GalleryView(QWidget):
             return
         if not (changes.evidence or changes.findings):
             return
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
+        self.read_when_shown()
 
     def _on_importer_imported(self, report: Any) -> None:
         ids = list(getattr(report, "evidence_ids", ()) or ())

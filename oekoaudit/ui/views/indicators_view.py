@@ -106,6 +106,7 @@ from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
 from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.lazy_view import summary_frame
+from oekoaudit.ui.views.shown import ReadsWhenShown
 from oekoaudit.ui.widgets.trend_chart import Point, TrendChart
 from oekoaudit.ui.widgets.view_header import segments, view_frame
 
@@ -388,7 +389,7 @@ class FigureEdit:
     source: str = ""
 
 
-class IndicatorsView(QWidget):
+class IndicatorsView(ReadsWhenShown, QWidget):
     #: a short message for the status bar
     message = Signal(str)
 
@@ -759,15 +760,10 @@ class IndicatorsView(QWidget):
             return
         self.site_label.setText(_("Site: {site}").format(site=detail.audit.site_name) if detail.audit.site_name
                                 else "")
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.read_when_shown()
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+    def _read(self) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         """Read the figures (with everything computed from them) again and show them."""
@@ -1432,10 +1428,7 @@ class IndicatorsView(QWidget):
             return
         if not (changes.indicators or changes.organisations or changes.audits):
             return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.read_when_shown()
 
 
 def _gas_text(value: Decimal) -> str:

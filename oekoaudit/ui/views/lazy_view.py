@@ -33,6 +33,7 @@ from oekoaudit.services import Services
 from oekoaudit.ui import style
 from oekoaudit.ui.models.rows import AnyIndex
 from oekoaudit.ui.qtcompat import emit
+from oekoaudit.ui.views.shown import ReadsWhenShown
 from oekoaudit.ui.widgets.flow_layout import FlowLayout
 from oekoaudit.ui.widgets.tables import RowTable, empty_label, setup_table
 from oekoaudit.ui.widgets.view_header import view_frame
@@ -153,7 +154,7 @@ class HideProxy(QSortFilterProxyModel):
 ResultT = TypeVar("ResultT")
 
 
-class LazyAuditView(QWidget, Generic[ResultT]):
+class LazyAuditView(ReadsWhenShown, QWidget, Generic[ResultT]):
     """A view of the open audit against something the user chooses (a scheme, another audit): a
     title row with the chooser, a summary, a checkbox that hides the rows of little interest and a
     table of the result, with an empty and an error state.
@@ -288,10 +289,7 @@ class LazyAuditView(QWidget, Generic[ResultT]):
             self._filled_for = None
             self._clear()
             return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.read_when_shown()
 
     def refresh(self) -> None:
         """Compute again for the open audit and what the chooser names."""
@@ -375,20 +373,15 @@ class LazyAuditView(QWidget, Generic[ResultT]):
         self.empty.setText("")
         self.stack.setCurrentWidget(self.empty)
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+    def _read(self) -> None:
+        self.refresh()
 
     # ---- reactions ----------------------------------------------------------------------
 
     def _on_chooser_current_index_changed(self, _index: int) -> None:
         if self._filling or self._detail is None:
             return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.read_when_shown()
 
     def _on_hide_check_toggled(self, checked: bool) -> None:
         self.proxy.set_hiding(checked)

@@ -82,6 +82,7 @@ from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
 from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.lazy_view import summary_frame
+from oekoaudit.ui.views.shown import ReadsWhenShown
 from oekoaudit.ui.widgets.tables import LinesDelegate, RowTable, empty_label, setup_table
 from oekoaudit.ui.widgets.view_header import view_frame
 
@@ -208,7 +209,7 @@ class Writer:
 # ---- the view -------------------------------------------------------------------------------
 
 
-class ProgrammeView(QWidget):
+class ProgrammeView(ReadsWhenShown, QWidget):
     #: a short message for the status bar
     message = Signal(str)
 
@@ -469,15 +470,10 @@ class ProgrammeView(QWidget):
             self._stale = False
             self._show([])
             return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.read_when_shown()
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+    def _read(self) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         """Read the programme (measures with payback, CO2 and evidence; what the table offers) again."""
