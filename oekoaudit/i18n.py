@@ -17,6 +17,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from oekoaudit import paths
@@ -140,6 +141,25 @@ def pick(text: Any, lang: str | None = None) -> str:
     other = "de" if lang == "en" else "en"
     value = text.get(other) if isinstance(text, dict) else getattr(text, other, None)
     return value or ""
+
+
+def number(value: Decimal | int | float, places: int | None = None, lang: str | None = None) -> str:
+    """A number as a reader of ``lang`` (default: this thread's language) writes it: German
+    "12.345,6", English "12,345.6". ``places`` digits after the separator; None: whole numbers as
+    they are, else none from 100 on, one from 10, two from 1, three below. Used by the command
+    line and the report, so both round alike."""
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    if places is None:
+        size = abs(amount)
+        places = 0 if size >= 100 or amount == amount.to_integral_value() else 1 if size >= 10 \
+            else 2 if size >= 1 else 3
+    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0,0"
+    text = f"{rounded:,.{places}f}"
+    if (known_language(lang) or get_language()) == "de":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
 
 
 def describe(error: BaseException) -> str:

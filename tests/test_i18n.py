@@ -117,3 +117,14 @@ def test_language_blocks_nest() -> None:
         assert i18n.get_language() == "de"
     assert i18n._("closed") == "closed"
     assert i18n.get_language() == "en"
+
+
+def test_numbers_are_written_as_the_language_writes_them() -> None:
+    from decimal import Decimal
+
+    assert i18n.number(Decimal("12345.64"), 1, "de") == "12.345,6"
+    assert i18n.number(Decimal("12345.64"), 1, "en") == "12,345.6"
+    # places chosen by size: none from 100 on, one from 10, two from 1, three below; -0 never shown
+    assert [i18n.number(Decimal(v), lang="de") for v in ("1234.5", "12.34", "1.234", "0.12345", "7")] == \
+        ["1.235", "12,3", "1,23", "0,123", "7"]
+    assert i18n.number(Decimal("-0.04"), 1, "en") == "0.0"

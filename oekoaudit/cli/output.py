@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from oekoaudit import i18n
 from oekoaudit.domain.audit import Audit, AuditDetail, AuditSummary, Organisation, Signature
 from oekoaudit.domain.award import AwardResult
 from oekoaudit.domain.checklist import CatalogueInfo, Checklist, Item, Section, Text
@@ -22,7 +23,7 @@ from oekoaudit.domain.indicators import (
 from oekoaudit.domain.programme import MeasureTotals
 from oekoaudit.domain.reuse import Gap
 from oekoaudit.domain.scoring import Progress
-from oekoaudit.i18n import _, get_language, pick
+from oekoaudit.i18n import _, pick
 from oekoaudit.services.indicators import ImportResult, IndicatorSettings, Overview, canonical
 from oekoaudit.services.measures import MeasureImport, MeasureView, Programme
 from oekoaudit.services.reuse import Comparison
@@ -270,24 +271,8 @@ def decimal(value: Decimal | None) -> str | None:
 
 
 def number(value: Decimal | int | None, places: int | None = None) -> str:
-    """A number as the user reads it: German "12.345,6", English "12,345.6"; "–" for None.
-
-    ``places`` digits after the separator; None: none from 100 on, one from 10, two from 1, three below.
-    """
-    if value is None:
-        return "–"
-    amount = Decimal(value)
-    if places is None:
-        size = abs(amount)
-        places = 0 if size >= 100 or amount == amount.to_integral_value() else 1 if size >= 10 \
-            else 2 if size >= 1 else 3
-    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = f"{rounded:,.{places}f}"
-    if text.startswith("-") and rounded == 0:
-        text = text[1:]
-    if get_language() == "de":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    """A number as the user reads it (:func:`oekoaudit.i18n.number`); "–" for None."""
+    return "–" if value is None else i18n.number(value, places)
 
 
 def quantity_label(key: str) -> str:

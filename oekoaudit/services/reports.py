@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,24 +151,12 @@ class Formatter:
         self.lang = i18n.known_language(lang) or i18n.DEFAULT_LANGUAGE
 
     def number(self, value: Decimal | int | float | None, places: int | None = None) -> str:
-        """German "1.234,5", English "1,234.5"; ``places`` digits after the separator (None: none from
-        100 on, one from 10, two from 1, three below; whole numbers without); "–" for None."""
-        from babel.numbers import format_decimal
-
+        """German "1.234,5", English "1,234.5" (:func:`oekoaudit.i18n.number`); "–" for None or
+        what is not a finite number."""
         if value is None:
             return MISSING
         amount = value if isinstance(value, Decimal) else Decimal(str(value))
-        if not amount.is_finite():
-            return MISSING
-        if places is None:
-            size = abs(amount)
-            places = 0 if size >= 100 or amount == amount.to_integral_value() else 1 if size >= 10 \
-                else 2 if size >= 1 else 3
-        rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        if rounded == 0:
-            rounded = abs(rounded)
-        pattern = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(rounded, format=pattern, locale=self.lang, decimal_quantization=True)
+        return i18n.number(amount, places, self.lang) if amount.is_finite() else MISSING
 
     def quantity(self, value: Decimal | int | None, unit: str, places: int | None = None) -> str:
         """"1.234 kWh"; "–" for None."""
