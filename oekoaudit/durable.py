@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -33,6 +34,21 @@ def replace(src: Path, dst: Path, attempts: int = 5) -> None:
             if os.name != "nt" or attempt == attempts - 1:
                 raise
             time.sleep(0.1 * (attempt + 1))
+
+
+def atomic_copy(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` (streamed) so that a crash leaves the old target or the whole new one."""
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        with open(source, "rb") as src, open(tmp, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1024 * 1024)
+            dst.flush()
+            os.fsync(dst.fileno())
+        replace(tmp, target)
+        fsync_dir(target.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
 
 
 def atomic_write_bytes(target: Path, data: bytes) -> None:

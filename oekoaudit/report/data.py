@@ -314,6 +314,12 @@ class ReportData:
     keywords: tuple[str, ...] = ()
 
 
+def fingerprint_groups(fingerprint: str, groups: int = 4) -> str:
+    """"3f2a 9c1e 77b0 41d2": the first ``groups`` blocks of four of a hex fingerprint."""
+    value = "".join(ch for ch in fingerprint.lower() if ch in "0123456789abcdef")
+    return " ".join(value[i:i + 4] for i in range(0, min(len(value), 4 * groups), 4))
+
+
 class ReportCancelled(Exception):
     """Raised out of :func:`render_pdf` when the caller's ``cancelled()`` turned true."""
 

@@ -22,7 +22,7 @@ from oekoaudit import __version__, i18n
 from oekoaudit.i18n import _
 from oekoaudit.report import styles as S
 from oekoaudit.report.builder import ReportImageError, ReportPhotoError, build_story, toc_entries
-from oekoaudit.report.data import Progress, RenderResult, ReportCancelled, ReportData
+from oekoaudit.report.data import Progress, RenderResult, ReportCancelled, ReportData, fingerprint_groups
 from oekoaudit.report.templates import AuditDocTemplate, Chrome
 from oekoaudit.report.text import oneline
 
@@ -33,12 +33,6 @@ _lock = threading.Lock()
 #: progress is reported at most every this many flowables
 _PROGRESS_EVERY = 8
 _PASSES = 1  # one pass (templates.AuditCanvas); multiBuild adds one only if the contents were mispredicted
-
-
-def fingerprint_groups(fingerprint: str, groups: int = 4) -> str:
-    """"3f2a 9c1e 77b0 41d2": the first ``groups`` blocks of four of a hex fingerprint."""
-    value = "".join(ch for ch in fingerprint.lower() if ch in "0123456789abcdef")
-    return " ".join(value[i:i + 4] for i in range(0, min(len(value), 4 * groups), 4))
 
 
 def _meta(text: object) -> str:

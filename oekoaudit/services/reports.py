@@ -333,8 +333,7 @@ class ReportService:
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as fh:
-                with i18n.language(data.lang):
-                    result = render_pdf(data, fh, invariant=True, progress=progress, cancelled=cancelled)
+                result = render_pdf(data, fh, invariant=True, progress=progress, cancelled=cancelled)
                 fh.flush()
                 os.fsync(fh.fileno())
             replace(tmp, target)

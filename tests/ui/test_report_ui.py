@@ -15,7 +15,14 @@ import pytest
 
 from oekoaudit.errors import N_, OekoauditError
 from oekoaudit.i18n import _
-from oekoaudit.report.data import ALL_PARTS, Part, PhotoSize, ReportCancelled, ReportOptions
+from oekoaudit.report.data import (
+    ALL_PARTS,
+    Part,
+    PhotoSize,
+    ReportCancelled,
+    ReportOptions,
+    fingerprint_groups,
+)
 from oekoaudit.ui.views.report_view import (
     LOGO_FILE,
     LOGO_NONE,
@@ -24,7 +31,6 @@ from oekoaudit.ui.views.report_view import (
     ReportView,
     ShownReport,
     default_name,
-    fingerprint_prefix,
     progress_text,
     report_file,
     reports_dir,
@@ -236,7 +242,7 @@ def test_a_report_is_made_in_the_background_and_shown(qtbot: Any, view: ReportVi
     assert view.generate_button.isEnabled()
     status = view.status_label.text()
     assert str(shown.pages) in status
-    assert fingerprint_prefix(shown.fingerprint) in status and shown.fingerprint
+    assert fingerprint_groups(shown.fingerprint) in status and shown.fingerprint
     # only the report and what the status line says of it are left in the folder
     assert sorted(p.name for p in reports_dir(services.data_dir).iterdir()) == sorted(
         [shown.path.name, shown.path.with_suffix(".json").name])
@@ -416,7 +422,7 @@ def test_another_audit_clears_the_preview_and_the_last_report_comes_back(qtbot: 
     assert view.shown is not None and view.shown.path == shown.path
     assert view.shown.fingerprint == shown.fingerprint
     assert _pages(view) > 0 and view.save_button.isEnabled()
-    assert fingerprint_prefix(shown.fingerprint) in view.status_label.text()
+    assert fingerprint_groups(shown.fingerprint) in view.status_label.text()
 
 
 def test_changing_the_audit_while_a_report_is_made_drops_it(qtbot: Any, view: ReportView, services: Any,

@@ -20,7 +20,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -48,7 +47,7 @@ from PySide6.QtWidgets import (
 from oekoaudit import durable, i18n
 from oekoaudit.domain.audit import AuditDetail
 from oekoaudit.i18n import N_, _, ngettext
-from oekoaudit.report.data import Part, PhotoSize, ReportCancelled, ReportOptions
+from oekoaudit.report.data import Part, PhotoSize, ReportCancelled, ReportOptions, fingerprint_groups
 from oekoaudit.services import Services
 from oekoaudit.services.settings import load_settings, logo_path, prepare_logo
 from oekoaudit.ui import prompts, style
@@ -121,27 +120,6 @@ def default_name(organisation: str, lang: str, day: date) -> str:
         word = _("Audit report")
     parts = [word, safe_file_name(organisation), day.isoformat()]
     return " ".join(p for p in parts if p) + ".pdf"
-
-
-def copy_atomically(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` so that a crash leaves the old target or the whole new one."""
-    tmp = target.with_name(f".{target.name}.part")
-    try:
-        with open(source, "rb") as src, open(tmp, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1024 * 1024)
-            dst.flush()
-            os.fsync(dst.fileno())
-        durable.replace(tmp, target)
-        durable.fsync_dir(target.parent)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def fingerprint_prefix(fingerprint: str) -> str:
-    """The first 16 hex digits in groups of four, as the footer prints them."""
-    head = fingerprint[:16]
-    return " ".join(head[i:i + 4] for i in range(0, len(head), 4))
 
 
 def progress_text(done: int, total: int, what: str) -> str:
@@ -725,7 +703,7 @@ class ReportView(QWidget):
                                  report.lang, report.photos, report.made_at)
         parts = [ngettext("{n} page", "{n} pages", pages).format(n=pages), format_size(report.size)]
         if report.fingerprint:
-            parts.append(_("fingerprint {prefix}").format(prefix=fingerprint_prefix(report.fingerprint)))
+            parts.append(_("fingerprint {prefix}").format(prefix=fingerprint_groups(report.fingerprint)))
         summary = " · ".join(parts)
         if latest:
             self._set_status(_("Report created: {summary}").format(summary=summary))
@@ -791,7 +769,7 @@ class ReportView(QWidget):
         source = self.shown.path
         self._saving = True
         self._update_state()
-        self._tasks.submit(lambda: copy_atomically(source, target),
+        self._tasks.submit(lambda: durable.atomic_copy(source, target),
                            lambda _result: self._on_saved(target),
                            lambda exc: self._on_save_failed(target, exc))
 
@@ -816,7 +794,7 @@ class ReportView(QWidget):
         copy = reports_dir(self._services.data_dir) / "opened" / self.default_name()
         try:
             copy.parent.mkdir(parents=True, exist_ok=True)
-            copy_atomically(self.shown.path, copy)
+            durable.atomic_copy(self.shown.path, copy)
         except OSError:
             copy = self.shown.path  # the copy is open elsewhere (Windows): the report itself
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
