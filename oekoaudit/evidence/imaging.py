@@ -650,3 +650,36 @@ def strip_location(data: bytes, media_type: str) -> bytes:
     from oekoaudit.evidence.location import strip_location as strip
 
     return strip(data, media_type)
+
+
+#: JPEG start-of-frame markers (baseline, extended, progressive, lossless …), which carry the size
+_SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+
+
+def jpeg_size(path: Path) -> tuple[int, int] | None:
+    """The pixel size of a JPEG the app wrote into its cache, from its frame header (the first
+    kilobytes: the cache's JPEGs carry no metadata); None if it is missing or not such a JPEG."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return None
+    if head[:2] != b"\xff\xd8":
+        return None
+    at = 2
+    while at + 9 <= len(head):
+        if head[at] != 0xFF:
+            return None
+        marker = head[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        length = int.from_bytes(head[at + 2:at + 4], "big")
+        if marker in _SOF:
+            height = int.from_bytes(head[at + 5:at + 7], "big")
+            width = int.from_bytes(head[at + 7:at + 9], "big")
+            return (width, height) if width and height else None
+        if marker == 0xDA or length < 2:  # image data before any frame header: not ours
+            return None
+        at += 2 + length
+    return None

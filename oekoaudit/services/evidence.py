@@ -42,6 +42,7 @@ from oekoaudit.domain.evidence import (
 )
 from oekoaudit.errors import N_, AmbiguousError, NotFoundError, OekoauditError, UserInputError
 from oekoaudit.evidence.blobs import BlobStore
+from oekoaudit.evidence.imaging import jpeg_size
 from oekoaudit.i18n import _, get_language
 from oekoaudit.services.audits import AuditService, _is_uuid, _StoreService, find_item
 from oekoaudit.storage.repositories import Repository
@@ -488,7 +489,7 @@ class EvidenceService(_StoreService):
             raise NotFoundError(N_("The original of {name} is missing from the data folder."),
                                 name=evidence.original_name)
         if not evidence.annotations:
-            size = _jpeg_size(preview)
+            size = jpeg_size(preview)
             if size is not None and max(size) <= max_px:
                 return preview, size[0], size[1]
         path = self.blobs.rendering_path(evidence.sha256, _report_key(evidence, max_px))
@@ -506,7 +507,7 @@ class EvidenceService(_StoreService):
         if not evidence.annotations:
             candidates.insert(0, self.blobs.preview_path(evidence.sha256))
         for number, path in enumerate(candidates):
-            size = _jpeg_size(path)
+            size = jpeg_size(path)
             if size is not None and (number or evidence.annotations or max(size) <= max_px):
                 return path, size[0], size[1]
         return None
@@ -583,37 +584,6 @@ def _report_key(evidence: Evidence, max_px: int) -> str:
     return render.rendering_key(evidence.annotations, max_px, f"{render.PREVIEW}/{REPORT_SLACK}")
 
 
-#: JPEG start-of-frame markers (baseline, extended, progressive, lossless …), which carry the size
-_SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
-
-
-def _jpeg_size(path: Path) -> tuple[int, int] | None:
-    """The pixel size of a JPEG the app wrote into its cache, from its frame header (the first
-    kilobytes: the cache's JPEGs carry no metadata); None if it is missing or not such a JPEG."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(65536)
-    except OSError:
-        return None
-    if head[:2] != b"\xff\xd8":
-        return None
-    at = 2
-    while at + 9 <= len(head):
-        if head[at] != 0xFF:
-            return None
-        marker = head[at + 1]
-        if marker == 0xFF:  # fill byte
-            at += 1
-            continue
-        length = int.from_bytes(head[at + 2:at + 4], "big")
-        if marker in _SOF:
-            height = int.from_bytes(head[at + 5:at + 7], "big")
-            width = int.from_bytes(head[at + 7:at + 9], "big")
-            return (width, height) if width and height else None
-        if marker == 0xDA or length < 2:  # image data before any frame header: not ours
-            return None
-        at += 2 + length
-    return None
 
 
 def _one(ids: list[str], ref: str, none: str, many: str) -> str:

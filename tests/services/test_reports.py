@@ -443,17 +443,17 @@ def test_the_size_of_a_cached_jpeg_is_read_from_its_frame_header(tmp_path: Path,
 
     from PIL import Image
 
-    from oekoaudit.services.evidence import _jpeg_size
+    from oekoaudit.evidence.imaging import jpeg_size
 
     buffer = BytesIO()
     Image.new("RGB", (1203, 677), (40, 90, 120)).save(buffer, "JPEG", quality=80, progressive=progressive)
     jpeg = tmp_path / "a.jpg"
     jpeg.write_bytes(buffer.getvalue())
-    assert _jpeg_size(jpeg) == (1203, 677)
+    assert jpeg_size(jpeg) == (1203, 677)
     png = tmp_path / "b.jpg"
     Image.new("RGB", (10, 10)).save(png, "PNG")
-    assert _jpeg_size(png) is None
-    assert _jpeg_size(tmp_path / "missing.jpg") is None
+    assert jpeg_size(png) is None
+    assert jpeg_size(tmp_path / "missing.jpg") is None
     truncated = tmp_path / "c.jpg"
     truncated.write_bytes(buffer.getvalue()[:6])
-    assert _jpeg_size(truncated) is None
+    assert jpeg_size(truncated) is None
