@@ -130,3 +130,21 @@ class CloseRefusedError(OekoauditError):
     def __init__(self, problems: Sequence[Any], details: str) -> None:
         self.problems = tuple(problems)
         super().__init__(count=len(self.problems), details=details)
+
+
+class PackageError(OekoauditError):
+    """An audit package cannot be written, read or imported. Nothing of the user's data was changed.
+
+    ``problems`` lists what was found (``exchange.container.Problem``), the first one named in the message."""
+
+    template = N_("The package cannot be used.")
+
+    def __init__(self, template: str | None = None, problems: Sequence[Any] = (), **params: Any) -> None:
+        self.problems = tuple(problems)
+        super().__init__(template, **params)
+
+
+class PackageCancelled(OekoauditError):
+    """An export or import was cancelled; nothing was written (no half file, no half import)."""
+
+    template = N_("Cancelled: nothing was written.")

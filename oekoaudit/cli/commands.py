@@ -26,7 +26,15 @@ from oekoaudit.domain.indicators import (
 )
 from oekoaudit.domain.programme import MeasureStatus
 from oekoaudit.domain.reuse import GAP_ORDER, ChangeKind, GapStatus
-from oekoaudit.errors import N_, CatalogueError, OekoauditError, TableImportError, UserInputError
+from oekoaudit.errors import (
+    N_,
+    CatalogueError,
+    OekoauditError,
+    PackageCancelled,
+    PackageError,
+    TableImportError,
+    UserInputError,
+)
 from oekoaudit.i18n import _, ngettext, pick
 from oekoaudit.services import labels
 from oekoaudit.services.catalogue import CatalogueService
@@ -841,6 +849,132 @@ def cmd_report(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK
 
 
+# ---- audit packages ---------------------------------------------------------------------
+
+
+def _byte_progress(terminal: bool) -> Callable[[int, int], None]:
+    def progress(done: int, total: int) -> None:
+        if terminal and total:
+            sys.stderr.write("\r\033[K" + _("{percent} %").format(percent=min(100, done * 100 // total)))
+            sys.stderr.flush()
+    return progress
+
+
+@contextlib.contextmanager
+def _cancellable() -> Iterator[tuple[threading.Event, Callable[[int, int], None]]]:
+    cancel = threading.Event()
+    terminal = sys.stderr.isatty()
+    try:
+        with _ctrl_c_sets(cancel):
+            yield cancel, _byte_progress(terminal)
+    finally:
+        if terminal:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def cmd_export(args: argparse.Namespace, services: Services) -> int:
+    with _cancellable() as (cancel, progress):
+        try:
+            result = services.packages.export(args.audit_ids, Path(args.output),
+                                              key_file=Path(args.sign) if args.sign else None,
+                                              without_location=args.without_location, signer_name=args.signer,
+                                              progress=progress, cancel=cancel)
+        except PackageCancelled:
+            sys.stderr.write(_("Cancelled.") + "\n")
+            return EXIT_CANCELLED
+    if args.json:
+        _print_json(output.exported(result))
+    else:
+        print(ngettext("Package written to {path}: {n} audit, {evidence} originals, {size}.",
+                       "Package written to {path}: {n} audits, {evidence} originals, {size}.",
+                       len(result.audits)).format(path=result.path, n=len(result.audits), evidence=result.evidence,
+                                                  size=_size(result.size)))
+        if result.signer_key_id:
+            print(_("Signed with the key {key}.").format(key=result.signer_key_id))
+        if result.location_removed:
+            print(_("The photos' GPS positions were removed from the package."))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, services: Services) -> int:
+    with _cancellable() as (cancel, progress):
+        try:
+            summary = services.packages.import_package(Path(args.file), dry_run=args.dry_run,
+                                                       trust=[Path(t) for t in args.trust],
+                                                       require_trusted=bool(args.trust), progress=progress,
+                                                       cancel=cancel)
+        except PackageCancelled:
+            sys.stderr.write(_("Cancelled: nothing was imported.") + "\n")
+            return EXIT_CANCELLED
+    summary["dry_run"] = bool(args.dry_run)
+    if args.json:
+        _print_json(output.import_summary(summary))
+        return EXIT_OK
+    for line in output.import_lines(summary):
+        print(line)
+    return EXIT_OK
+
+
+def cmd_conflicts_list(args: argparse.Namespace, services: Services) -> int:
+    found = services.packages.conflicts(args.audit_id)
+    if args.json:
+        _print_json([output.conflict(c) for c in found])
+        return EXIT_OK
+    if not found:
+        print(_("No open conflicts."))
+        return EXIT_OK
+    for c in found:
+        print(output.conflict_line(c))
+    return EXIT_OK
+
+
+def cmd_conflicts_resolve(args: argparse.Namespace, services: Services) -> int:
+    conflict_id = services.packages.resolve_conflict_id(args.conflict_id)
+    services.packages.resolve(conflict_id, args.keep)
+    if args.json:
+        _print_json({"id": conflict_id, "keep": args.keep, "resolved": True})
+    else:
+        print(_("Conflict {id} resolved: the {which} value is kept.").format(
+            id=conflict_id[:8], which=_("local") if args.keep == "local" else _("incoming")))
+    return EXIT_OK
+
+
+# ---- package commands that need no store --------------------------------------------------
+
+
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    from oekoaudit.services.packages import new_key_pair
+
+    key = new_key_pair(Path(args.output))
+    if args.json:
+        _print_json({"private_key": str(key.private_path), "public_key": str(key.public_path), "key_id": key.key_id})
+    else:
+        print(_("Key pair written: {private} (private: keep it safe, never pass it on) and {public} (public: give it "
+                "to whoever checks your packages). Key id: {key}").format(
+            private=key.private_path, public=key.public_path, key=key.key_id))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from oekoaudit.services.packages import verify_file
+
+    with _cancellable() as (cancel, progress):
+        try:
+            verification = verify_file(Path(args.file), trust=[Path(t) for t in args.trust], progress=progress,
+                                       cancel=cancel)
+        except PackageCancelled:
+            sys.stderr.write(_("Cancelled.") + "\n")
+            return EXIT_CANCELLED
+    holds = verification.ok and (not args.trust or verification.signature.status == "trusted")
+    if args.json:
+        _print_json({**output.verification(verification), "ok": holds})
+    else:
+        for line in output.verification_lines(verification, trust_given=bool(args.trust)):
+            print(line)
+    return EXIT_OK if holds else EXIT_USER_ERROR
+
+
 GAP_ORDER_LIST = sorted(GapStatus, key=GAP_ORDER.__getitem__)
 
 
@@ -972,6 +1106,14 @@ _STORE_COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Serv
     ("measures", "import"): cmd_measures_import,
     ("measures", "export"): cmd_measures_export,
     ("report", None): cmd_report,
+    ("export", None): cmd_export,
+    ("import", None): cmd_import,
+    ("conflicts", "list"): cmd_conflicts_list,
+    ("conflicts", "resolve"): cmd_conflicts_resolve,
+}
+_PLAIN_COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
+    ("keys", "new"): cmd_keys_new,
+    ("verify", None): cmd_verify,
 }
 _CATALOGUE_COMMANDS: dict[str, Callable[[argparse.Namespace, CatalogueService], int]] = {
     "list": cmd_catalogue_list,
@@ -988,6 +1130,9 @@ def run(args: argparse.Namespace) -> int:
 
             return _CATALOGUE_COMMANDS[args.action](
                 args, CatalogueService(user_dir=paths.user_catalogues_dir(args.data_dir)))
+        plain = _PLAIN_COMMANDS.get((args.command, getattr(args, "action", None)))
+        if plain is not None:
+            return plain(args)
         handler = _STORE_COMMANDS[(args.command, getattr(args, "action", None))]
         from oekoaudit.services.container import open_services
 
@@ -998,6 +1143,9 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(exc, CatalogueError | TableImportError):  # every problem, with its place
             for problem in exc.problems:
                 _print_problem(problem)
+        if isinstance(exc, PackageError):
+            for problem in exc.problems[1:]:
+                sys.stderr.write("  " + i18n.describe(problem) + "\n")
         return EXIT_USER_ERROR
     except BrokenPipeError:
         # the reader went away (``| head``): nothing more to say

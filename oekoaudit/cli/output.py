@@ -417,3 +417,118 @@ def measures_import(result: MeasureImport, organisation: Organisation) -> dict[s
     return {"organisation": {"id": organisation.id, "name": organisation.name}, "audit_id": result.audit_id,
             "file": str(result.path), "created": result.created, "updated": result.updated,
             "unchanged": result.unchanged, "measure_ids": list(result.measure_ids)}
+
+
+# ---- audit packages ---------------------------------------------------------------------------------
+
+
+def exported(result: Any) -> dict[str, Any]:
+    return {"path": str(result.path), "size": result.size, "package_id": result.package_id,
+            "sha256": result.sha256, "audits": [dict(a) for a in result.audits], "evidence": result.evidence,
+            "signed": result.signer_key_id is not None, "key_id": result.signer_key_id,
+            "location_removed": result.location_removed}
+
+
+def _signature(signature: Any) -> dict[str, Any]:
+    return {"status": signature.status, "key_id": signature.key_id, "name": signature.name,
+            "signed_at": signature.signed_at}
+
+
+def problem(p: Any) -> dict[str, Any]:
+    return {"code": p.code, "member": p.member, "message": i18n.describe(p)}
+
+
+def verification(v: Any) -> dict[str, Any]:
+    manifest = v.manifest or {}
+    return {
+        "path": str(v.path), "ok": v.ok, "size": v.size, "sha256": v.sha256,
+        "package_id": manifest.get("package_id"), "format_version": manifest.get("format_version"),
+        "created_at": manifest.get("created_at"), "producer": manifest.get("producer"),
+        "audits": manifest.get("audits", []), "location_removed": bool(manifest.get("location_removed")),
+        "members": v.members, "problems": [problem(p) for p in v.problems], "signature": _signature(v.signature),
+    }
+
+
+def signature_line(signature: Any, trust_given: bool) -> str:
+    who = signature.name or _("(no name)")
+    if signature.status == "trusted":
+        return _("Signature: valid, by a trusted key — {name} (key {key}), signed {at}.").format(
+            name=who, key=signature.key_id, at=signature.signed_at)
+    if signature.status == "valid":
+        text_ = _("Signature: valid — {name} (key {key}), signed {at}.").format(
+            name=who, key=signature.key_id, at=signature.signed_at)
+        if trust_given:
+            text_ += " " + _("The key is not one of the keys given with --trust.")
+        else:
+            text_ += " " + _("Compare the key id with the signer's (out of band) or pass --trust KEYFILE.pub.")
+        return text_
+    if signature.status == "invalid":
+        return _("Signature: INVALID — the package was changed after it was signed, or the signature is damaged.")
+    return _("Signature: none (the package is not signed).")
+
+
+def verification_lines(v: Any, trust_given: bool) -> list[str]:
+    manifest = v.manifest or {}
+    lines = []
+    if v.ok and (not trust_given or v.signature.status == "trusted"):
+        lines.append(_("{path}: complete and unaltered ({n} members checked).").format(path=v.path, n=v.members))
+    else:
+        lines.append(_("{path}: NOT in order.").format(path=v.path))
+    for a in manifest.get("audits", []) or []:
+        lines.append("  " + _("Audit {id}: {title}").format(id=str(a.get("id", ""))[:8], title=a.get("title", "")))
+    if manifest.get("created_at"):
+        producer = manifest.get("producer") or {}
+        lines.append("  " + _("Written {at} by oekoaudit {version}.").format(at=manifest["created_at"],
+                                                                          version=producer.get("app_version", "?")))
+    if manifest.get("location_removed"):
+        lines.append("  " + _("The photos' GPS positions were removed before the package was written."))
+    lines.append("  " + signature_line(v.signature, trust_given))
+    for p in v.problems:
+        lines.append("  " + i18n.describe(p))
+    return lines
+
+
+def import_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    return dict(summary)
+
+
+def import_lines(summary: dict[str, Any]) -> list[str]:
+    lines = []
+    if summary.get("dry_run"):
+        lines.append(_("Dry run: nothing was written."))
+    elif summary.get("nothing_to_do"):
+        lines.append(_("Nothing to import: everything in the package is here already."))
+    else:
+        lines.append(_("Imported."))
+    for a in summary.get("audits", []):
+        lines.append("  " + _("Audit {id}: {title} ({organisation})").format(
+            id=a["id"][:8], title=a["title"], organisation=a["organisation"]))
+    lines.append("  " + _("Records: {new} new, {changed} changed, {unchanged} unchanged, {conflicts} in conflict.")
+                 .format(**{k: summary[k] for k in ("new", "changed", "unchanged", "conflicts")}))
+    if summary.get("conflicts"):
+        lines.append("  " + _("Both values are kept; decide with: oekoaudit conflicts list"))
+    lines.append("  " + signature_line(_SignatureView(summary["signature"]), trust_given=False))
+    return lines
+
+
+class _SignatureView:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.status, self.key_id = data.get("status"), data.get("key_id")
+        self.name, self.signed_at = data.get("name"), data.get("signed_at")
+
+
+def conflict(c: Any) -> dict[str, Any]:
+    return {"id": c.id, "kind": c.kind, "record_id": c.record_id, "field": c.field, "audit_id": c.audit_id,
+            "label": c.label, "local": c.local, "incoming": c.incoming, "incoming_device": c.incoming_device,
+            "package_id": c.package_id, "detected_at": _iso(c.detected_at)}
+
+
+def _short(value: Any) -> str:
+    text_ = "—" if value is None or value == "" else (value if isinstance(value, str) else str(value))
+    text_ = " ".join(text_.split())
+    return text_ if len(text_) <= 60 else text_[:59] + "…"
+
+
+def conflict_line(c: Any) -> str:
+    return _("{id}  {kind} {label} · {field}: here «{local}» — package «{incoming}»").format(
+        id=c.id[:8], kind=c.kind, label=c.label, field=c.field, local=_short(c.local), incoming=_short(c.incoming))

@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = command("gui", _("open the window"))
     gui.add_argument("--audit", metavar="AUDIT_ID", help=_("open this audit"))
+    gui.add_argument("--open", dest="open_package", metavar="FILE.oekoaudit",
+                     help=_("open an audit package for review, without importing it (nothing is written to "
+                            "your data)"))
 
     demo = command("demo", _("create a demo organisation with a partly answered ISO 14001 audit, three years of "
                              "figures and an environmental programme"))
@@ -308,6 +311,48 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("photos in the appendix: small (three a row), medium (two, default) or large (one)"))
     _json_flag(report)
 
+    export = command("export", _("write one or several audits into an audit package (.oekoaudit)"))
+    export.add_argument("audit_ids", nargs="+", metavar="AUDIT_ID", help=_("audit id (or its first characters)"))
+    export.add_argument("-o", "--output", required=True, metavar="FILE.oekoaudit",
+                        help=_("where to write the package"))
+    export.add_argument("--sign", metavar="KEYFILE", help=_("sign the package with this private key (see: keys new)"))
+    export.add_argument("--signer", metavar="NAME",
+                        help=_("the signer's name written into the package (default: the auditor's name)"))
+    export.add_argument("--without-location", action="store_true",
+                        help=_("remove the GPS position from the exported copies of the photos"))
+    _json_flag(export)
+
+    keys = command("keys", _("signing keys for audit packages"))
+    keys_sub = keys.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    keys_new = _action(keys_sub, "new", _("make a new Ed25519 key pair: KEYFILE (private, keep it safe) and "
+                                          "KEYFILE.pub (public, give it to whoever checks your packages)"))
+    keys_new.add_argument("-o", "--output", required=True, metavar="KEYFILE", help=_("where to write the private key"))
+    _json_flag(keys_new)
+
+    verify = command("verify", _("check an audit package: structure, every member's hash, the signature"))
+    verify.add_argument("file", metavar="FILE.oekoaudit", help=_("the package"))
+    verify.add_argument("--trust", action="append", default=[], metavar="PUBKEY",
+                        help=_("a public key (KEYFILE.pub) the package must be signed with; repeat for more"))
+    _json_flag(verify)
+
+    imp = command("import", _("import an audit package and merge it with your data"))
+    imp.add_argument("file", metavar="FILE.oekoaudit", help=_("the package"))
+    imp.add_argument("--dry-run", action="store_true", help=_("only show what the import would do; write nothing"))
+    imp.add_argument("--trust", action="append", default=[], metavar="PUBKEY",
+                     help=_("accept the package only if it is signed with this public key; repeat for more"))
+    _json_flag(imp)
+
+    conflicts = command("conflicts", _("values both copies of an audit changed differently (after an import)"))
+    conflicts_sub = conflicts.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    conflicts_list = _action(conflicts_sub, "list", _("list the open conflicts with both values"))
+    conflicts_list.add_argument("audit_id", nargs="?", metavar="AUDIT_ID", help=_("only the conflicts of this audit"))
+    _json_flag(conflicts_list)
+    conflicts_resolve = _action(conflicts_sub, "resolve", _("keep one of the two values of a conflict"))
+    conflicts_resolve.add_argument("conflict_id", metavar="ID", help=_("conflict id (or its first characters)"))
+    conflicts_resolve.add_argument("--keep", required=True, choices=("local", "incoming"),
+                                   help=_("local: keep this computer's value; incoming: take the package's value"))
+    _json_flag(conflicts_resolve)
+
     shot = command("screenshot", _("render the main window to a PNG image (offscreen)"))
     shot.add_argument("--audit", metavar="AUDIT_ID", help=_("show this audit"))
     shot.add_argument("--view", default=None, metavar="NAME",
@@ -319,9 +364,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _package_shorthand(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``oekoaudit FILE.oekoaudit`` (a double click, a file manager) means ``gui --open FILE``."""
+    if not argv or not argv[-1].lower().endswith(".oekoaudit"):
+        return argv
+    commands: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands.update(action.choices)
+    if any(a in commands for a in argv):
+        return argv
+    return [*argv[:-1], "gui", "--open", argv[-1]]
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     _preselect_language(argv)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(_package_shorthand(list(argv), parser))
     for name in ("data_dir", "lang", "json"):
         if not hasattr(args, name):
             setattr(args, name, None if name != "json" else False)

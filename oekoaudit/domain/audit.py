@@ -100,10 +100,12 @@ class Audit:
     carried_from_audit_id: str | None = None
     #: catalogues added to the audit's own (the legal register), by id
     modules: tuple[str, ...] = ()
+    #: opened from a package for review (``oekoaudit gui --open``): nothing may be changed
+    review: bool = False
 
     @property
     def read_only(self) -> bool:
-        return self.status is AuditStatus.CLOSED
+        return self.status is AuditStatus.CLOSED or self.review
 
 
 @dataclass(frozen=True, slots=True)

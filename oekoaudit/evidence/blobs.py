@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import uuid
 from pathlib import Path
 from typing import BinaryIO
@@ -148,6 +149,9 @@ class BlobStore:
         for entry in self.staging_dir.iterdir():
             if entry.is_file() or entry.is_symlink():
                 _unlink_quietly(entry)
+                removed += 1
+            elif entry.is_dir():  # a package being imported (services/packages.py)
+                shutil.rmtree(entry, ignore_errors=True)
                 removed += 1
         return removed
 

@@ -98,7 +98,7 @@ class _StoreService:
         self._store = store
 
     def _repo(self, session: Session) -> Repository:
-        return Repository(session, self._store.device_id)
+        return Repository(session, self._store.device_id, self._store.review)
 
 
 class OrganisationService(_StoreService):

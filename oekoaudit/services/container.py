@@ -13,6 +13,7 @@ from oekoaudit.services.catalogue import CatalogueService
 from oekoaudit.services.evidence import EvidenceService
 from oekoaudit.services.indicators import IndicatorService
 from oekoaudit.services.measures import MeasureService
+from oekoaudit.services.packages import PackageService
 from oekoaudit.services.reports import ReportService
 from oekoaudit.services.reuse import Mappings, ReuseService
 from oekoaudit.services.settings import load_settings
@@ -42,6 +43,7 @@ class Services:
     reuse: ReuseService
     evidence: EvidenceService
     reports: ReportService
+    packages: PackageService
     _store: Store = field(repr=False)
 
     def info(self) -> StoreInfo:
@@ -78,6 +80,7 @@ def open_services(data_dir: Path | str | None = None, catalogue_folders: tuple[P
     organisations = OrganisationService(store)
     reuse = ReuseService(audits, catalogues, mappings, measures)
     evidence = EvidenceService(store, audits, user_name(folder))
+    reports = ReportService(folder, organisations, audits, evidence, measures, indicators, reuse, catalogues)
     return Services(
         data_dir=folder,
         catalogues=catalogues,
@@ -87,7 +90,8 @@ def open_services(data_dir: Path | str | None = None, catalogue_folders: tuple[P
         indicators=indicators,
         reuse=reuse,
         evidence=evidence,
-        reports=ReportService(folder, organisations, audits, evidence, measures, indicators, reuse, catalogues),
+        reports=reports,
+        packages=PackageService(store, audits, reports, user_name(folder)),
         _store=store,
     )
 

@@ -57,6 +57,8 @@ class SyncMixin:
     revision: Mapped[int] = mapped_column(Integer, default=1)
     device_id: Mapped[str] = mapped_column(String(36))
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    # revision 0007: per field, a version vector {device id: changes by that device} (see storage/sync.py)
+    versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
 
 class StoreMetaRecord(Base):
@@ -274,3 +276,45 @@ class SignatureRecord(SyncMixin, Base):
     place: Mapped[str] = mapped_column(String(200), default="")
     method: Mapped[str] = mapped_column(String(16))  # drawn | typed
     image_png: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+
+
+# ---- revision 0007: synchronisation by package -------------------------------------------
+
+
+class ConflictRecord(Base):
+    """A field both copies changed differently since they last met: the local value stayed, the
+    incoming one waits here until the user keeps one of them (``resolution``: local | incoming |
+    superseded — a later package brought a value that includes both)."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (Index("ix_conflicts_record", "entity", "record_id"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    entity: Mapped[str] = mapped_column(String(32))  # table name
+    record_id: Mapped[str] = mapped_column(String(36))
+    field: Mapped[str] = mapped_column(String(64))
+    audit_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+    local_value: Mapped[str | None] = mapped_column(Text, default=None)  # JSON, at detection
+    incoming_value: Mapped[str | None] = mapped_column(Text, default=None)  # JSON
+    incoming_versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    incoming_device: Mapped[str] = mapped_column(String(36))
+    package_id: Mapped[str] = mapped_column(String(36))
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolution: Mapped[str | None] = mapped_column(String(16), default=None)
+
+
+class PackageLogRecord(Base):
+    """A package this store wrote (``export``) or took in (``import``)."""
+
+    __tablename__ = "package_log"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    direction: Mapped[str] = mapped_column(String(8))
+    package_id: Mapped[str] = mapped_column(String(36), index=True)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    audit_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    signer_key_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    device_id: Mapped[str] = mapped_column(String(36))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,7 +1,8 @@
 """Queries and changes on one session, returning domain data (never ORM records).
 
 Every change goes through :meth:`Repository._change`, which bumps the record's revision,
-stamps time and device, and writes one change-log row per changed field.
+stamps time and device, counts the change in the field's version vector (the basis of merging
+packages, ``storage/sync.py``) and writes one change-log row per changed field.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from oekoaudit.domain.evidence import (
 )
 from oekoaudit.domain.finding import ActionStatus, Finding, FindingClass
 from oekoaudit.domain.indicators import IndicatorValue
+from oekoaudit.domain.merge import CREATED, field_vector
 from oekoaudit.domain.programme import Measure, MeasureStatus
 from oekoaudit.errors import UserInputError
 from oekoaudit.storage.orm import (
@@ -109,9 +111,11 @@ def _team_member(raw: dict[str, Any]) -> TeamMember:
 
 
 class Repository:
-    def __init__(self, session: Session, device_id: str) -> None:
+    def __init__(self, session: Session, device_id: str, review: bool = False) -> None:
         self.session = session
         self.device_id = device_id
+        #: the store holds a package opened for review: every audit reads as read-only
+        self.review = review
 
     # ---- change tracking --------------------------------------------------------------
 
@@ -127,10 +131,11 @@ class Repository:
         record.created_at = record.updated_at = now
         record.revision = 1
         record.device_id = self.device_id
+        record.versions = {CREATED: {self.device_id: 1}}  # who made it (see domain/merge.py)
         self.session.add(record)
         self.session.flush()
         values = {c.key: getattr(record, c.key) for c in record.__table__.columns  # type: ignore[attr-defined]
-                  if c.key not in {"id", "created_at", "updated_at", "revision", "device_id", "deleted_at"}}
+                  if c.key not in {"id", "created_at", "updated_at", "revision", "device_id", "deleted_at", "versions"}}
         self._log(entity, record.id, "*", None, values, 1)
 
     def _change(self, record: SyncMixin, entity: str, **values: Any) -> bool:
@@ -140,9 +145,14 @@ class Repository:
         record.revision += 1
         record.updated_at = utcnow()
         record.device_id = self.device_id
+        versions = dict(record.versions or {})
         for key, value in changed.items():
             self._log(entity, record.id, key, getattr(record, key), value, record.revision)
             setattr(record, key, value)
+            vector = field_vector(versions, key)
+            vector[self.device_id] = int(vector.get(self.device_id, 0)) + 1
+            versions[key] = vector
+        record.versions = versions  # a new dict: SQLAlchemy sees the change of a JSON column
         return True
 
     # ---- organisations and sites ------------------------------------------------------
@@ -209,8 +219,7 @@ class Repository:
             .where(AuditRecord.deleted_at.is_(None))
         )
 
-    @staticmethod
-    def _audit(a: AuditRecord, s: SiteRecord, o: OrganisationRecord, titles: tuple[str, str]) -> Audit:
+    def _audit(self, a: AuditRecord, s: SiteRecord, o: OrganisationRecord, titles: tuple[str, str]) -> Audit:
         return Audit(
             id=a.id, organisation_id=o.id, organisation_name=o.name, site_id=s.id, site_name=s.name,
             catalogue_id=a.catalogue_id, catalogue_edition=a.catalogue_edition,
@@ -224,6 +233,7 @@ class Repository:
                              for p in a.people_met or () if isinstance(p, dict) and p.get("name")),
             carried_from_audit_id=a.carried_from_audit_id,
             modules=tuple(str(m) for m in a.modules or ()),
+            review=self.review,
         )
 
     def audits(self, titles: dict[str, tuple[str, str]] | None = None) -> list[tuple[Audit, str]]:

@@ -33,7 +33,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from oekoaudit.durable import atomic_write_bytes
-from oekoaudit.errors import StorageFullError, StoreCorruptError, StoreLockedError
+from oekoaudit.errors import N_, ReadOnlyError, StorageFullError, StoreCorruptError, StoreLockedError
 from oekoaudit.storage import backup as backups
 from oekoaudit.storage.engine import make_engine, read_only
 from oekoaudit.storage.migrate import upgrade_to_head
@@ -74,6 +74,8 @@ class Store:
         self.migrated = False
         #: How many half-written blobs of an interrupted import opening removed.
         self.staging_swept = 0
+        #: A store built from a package opened for review: :meth:`write` refuses (see ``seal``).
+        self.review = False
 
     # ---- lifecycle ------------------------------------------------------------------
 
@@ -192,9 +194,16 @@ class Store:
             raise RuntimeError("the store is closed")
         return self._engine
 
+    def seal(self) -> None:
+        """From now on nothing may be written: the store shows a package for review."""
+        self.review = True
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A unit of work that commits at the end (``BEGIN IMMEDIATE`` … ``COMMIT``)."""
+        if self.review:
+            raise ReadOnlyError(N_("This audit was opened from a package for review; nothing can be changed. "
+                                   "Import the package to work on it."))
         session = Session(self.engine, expire_on_commit=False)
         try:
             yield session

@@ -1,6 +1,8 @@
 """The composition root of the window (STYLE §2.10): language, QApplication, fonts, services, window.
 
 ``run(args)`` serves ``oekoaudit`` (no command), ``oekoaudit gui`` and ``oekoaudit screenshot``.
+``oekoaudit gui --open FILE.oekoaudit`` (and a double-clicked package) opens only the review
+window of that package: the user's data folder is not opened at all.
 Exit codes as on the command line: 0 success, 1 a user error (one translated line on stderr),
 2 usage (argparse).
 """
@@ -15,7 +17,7 @@ import sys
 from pathlib import Path
 
 from oekoaudit import __version__, i18n, paths
-from oekoaudit.errors import OekoauditError
+from oekoaudit.errors import OekoauditError, PackageCancelled
 from oekoaudit.i18n import _, describe
 from oekoaudit.services.settings import load_settings
 from oekoaudit.ui.views.workspace import VIEWS
@@ -112,6 +114,10 @@ def run(args: argparse.Namespace) -> int:
         except _UsageProblem as exc:
             return _fail(str(exc))
 
+    package = None if screenshot else package_argument(args)
+    if package is not None:
+        return _review(_make_application(lang), package)
+
     app = _make_application(lang)
     from oekoaudit.services import open_services
     from oekoaudit.ui import prompts
@@ -137,10 +143,68 @@ def run(args: argparse.Namespace) -> int:
         services.close()
 
 
+PACKAGE_SUFFIX = ".oekoaudit"
+
+
+def package_argument(args: argparse.Namespace) -> Path | None:
+    """The package to open for review: ``gui --open FILE`` (``open_package``), or a bare
+    ``FILE.oekoaudit`` where the parser hands one over (a double-click on Windows and Linux)."""
+    named = getattr(args, "open_package", None)
+    if isinstance(named, str) and named.strip():
+        return Path(named)
+    for name in ("package", "file", "path", "paths", "files"):
+        value = getattr(args, name, None)
+        for candidate in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(candidate, str) and candidate.lower().endswith(PACKAGE_SUFFIX):
+                return Path(candidate)
+    return None
+
+
+def _review(app, path: Path) -> int:  # type: ignore[no-untyped-def]
+    """Only the review window of one package; a package that fails its checks is refused with
+    the first problem named (exit code 1)."""
+    from PySide6.QtCore import QTimer
+
+    from oekoaudit.ui import prompts
+    from oekoaudit.ui.package_ui import FileOpenFilter, open_review_modal, review_window
+
+    try:
+        review = open_review_modal(path)
+    except OekoauditError as exc:
+        if not isinstance(exc, PackageCancelled):
+            prompts.error(None, _("The package cannot be opened.") + "\n\n" + describe(exc))
+        return _fail(describe(exc))
+    except OSError as exc:
+        message = _("The package {path} cannot be read: {reason}").format(path=str(path),
+                                                                         reason=exc.strerror or str(exc))
+        prompts.error(None, message)
+        return _fail(message)
+    window = review_window(review)
+    window.show()
+    # another package double-clicked while this one is shown (macOS): a window of its own
+    opener = FileOpenFilter(lambda other: window.packages.open_review(other), app)
+    app.installEventFilter(opener)
+    signal.signal(signal.SIGINT, lambda *_args: window.close())
+    ticker = QTimer()
+    ticker.start(300)
+    ticker.timeout.connect(lambda: None)
+    try:
+        app.exec()
+    finally:
+        app.removeEventFilter(opener)
+        for other in list(window.packages.review_windows):
+            other.close()
+        window.close()
+        window.close_review()  # also when the window never saw a close event
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    return EXIT_OK
+
+
 def _gui(app, services, audit_id: str | None) -> int:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings, QTimer
 
     from oekoaudit.ui.main_window import MainWindow
+    from oekoaudit.ui.package_ui import FileOpenFilter
     from oekoaudit.ui.tasks import ChangeNotifier, DbWorker, TaskRunner
 
     notifier = ChangeNotifier()
@@ -151,6 +215,9 @@ def _gui(app, services, audit_id: str | None) -> int:  # type: ignore[no-untyped
     window.show()
     if audit_id is not None:
         window.open_audit_at_start(audit_id, "checklist")
+    # a package double-clicked while oekoaudit runs (macOS): opened for review
+    opener = FileOpenFilter(lambda path: window.packages.open_review(path), app)
+    app.installEventFilter(opener)
 
     # Ctrl+C in the terminal closes the window properly (the note is saved first)
     signal.signal(signal.SIGINT, lambda *_args: window.close())
@@ -161,6 +228,9 @@ def _gui(app, services, audit_id: str | None) -> int:  # type: ignore[no-untyped
     try:
         app.exec()
     finally:
+        app.removeEventFilter(opener)
+        for review in list(window.packages.review_windows):
+            review.close()
         window.flush()
         worker.shutdown()
         tasks.wait()

@@ -27,6 +27,7 @@ from oekoaudit.i18n import _, ngettext
 from oekoaudit.services import Services
 from oekoaudit.ui import prompts
 from oekoaudit.ui.evidence_import import DropCatcher, Importer, changes_for, choose_files, choose_folder
+from oekoaudit.ui.lifecycle import read_only_message
 from oekoaudit.ui.models.evidence_model import ThumbnailProvider
 from oekoaudit.ui.prompts import error_text
 from oekoaudit.ui.qtcompat import emit
@@ -98,7 +99,7 @@ class EvidenceUi(QObject):
             emit(self.message, _("Open an audit first."))
             return True
         if self.read_only:
-            emit(self.message, _("The audit is closed and cannot be changed."))
+            emit(self.message, read_only_message(self._detail()))
             return True
         return False
 

@@ -202,3 +202,10 @@ class AuditLifecycle(QObject):
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
+
+
+def read_only_message(detail: AuditDetail | None) -> str:
+    """Why an audit takes no changes: a closed audit, or one opened from a package for review."""
+    if detail is not None and detail.audit.review:
+        return _("Review – nothing is saved")
+    return _("The audit is closed and cannot be changed.")

@@ -9,16 +9,16 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QDeadlineTimer, QSettings, Qt, QThreadPool
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from oekoaudit import __version__, i18n
 from oekoaudit.domain.audit import AuditKind
 from oekoaudit.domain.changes import Changes
 from oekoaudit.domain.checklist import Rating
 from oekoaudit.domain.evidence import Target
-from oekoaudit.errors import OekoauditError
+from oekoaudit.errors import OekoauditError, ReadOnlyError
 from oekoaudit.i18n import _, describe, ngettext
 from oekoaudit.services import Services
 from oekoaudit.services.settings import load_settings, update_settings
@@ -28,6 +28,7 @@ from oekoaudit.ui.dialogs.new_organisation import NewOrganisationDialog
 from oekoaudit.ui.dialogs.settings import SettingsDialog
 from oekoaudit.ui.lifecycle import ACTIONS, allowed_actions
 from oekoaudit.ui.models.navigator_model import audit_title
+from oekoaudit.ui.package_ui import PackageUi
 from oekoaudit.ui.prompts import error_text
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.recent import RecentAudits
@@ -36,19 +37,29 @@ from oekoaudit.ui.undo import UndoManager
 from oekoaudit.ui.views.navigator_view import NavigatorView
 from oekoaudit.ui.views.programme_view import SCOPE_ORGANISATION
 from oekoaudit.ui.views.workspace import AuditWorkspace
+from oekoaudit.ui.widgets.verification_banner import VerificationBanner, facts_from_verification
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 
 
 class MainWindow(QMainWindow):
+    """The window of the user's data — or, with ``review`` (a package opened for review, see
+    ``services.packages.open_for_review``), of a package's sealed copy: the verification banner
+    above everything, every action that writes disabled, and closing the window closes the review
+    (its temporary folder is removed)."""
+
     def __init__(self, services: Services, notifier: ChangeNotifier | None = None, worker: DbWorker | None = None,
                  tasks: TaskRunner | None = None, ui_settings: QSettings | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, review: Any = None) -> None:
         super().__init__(parent)
         self.services = services
+        #: the package shown (``Review``), None for the user's own data
+        self.review = review
+        self._review_closed = False
         self.notifier = notifier or ChangeNotifier(self)
         self.worker = worker or DbWorker(self)
-        self.tasks = tasks or TaskRunner(parent=self)
+        # a review window's own work waits for nothing of the main window's (closing it is quick)
+        self.tasks = tasks or TaskRunner(QThreadPool(self) if review is not None else None, parent=self)
         self.undo = UndoManager(self.worker, self.notifier, self)
         self._ui_settings = ui_settings
         self._write_failed = False
@@ -59,12 +70,15 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.setWindowTitle("oekoaudit")
         self.resize(1280, 800)
+        self.packages = PackageUi(self)
         self._build()
         self._build_menus()
         self._connect_signals()
         self.reload_navigator()
         self._update_save_state()
         self._restore_ui_state()
+        if review is not None:
+            self._start_review()
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -80,7 +94,21 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([290, 990])
-        self.setCentralWidget(self.splitter)
+        if self.review is None:
+            self.verification_banner = None
+            self.setCentralWidget(self.splitter)
+        else:
+            # a package opened for review: its verification state above everything it shows
+            central = QWidget(self)
+            central.setObjectName("review_page")
+            column = QVBoxLayout(central)
+            column.setContentsMargins(8, 8, 8, 0)
+            column.setSpacing(6)
+            self.verification_banner = VerificationBanner(central, review=True)
+            self.verification_banner.set_facts(facts_from_verification(self.review.verification))
+            column.addWidget(self.verification_banner)
+            column.addWidget(self.splitter, 1)
+            self.setCentralWidget(central)
         self.save_state_label = QLabel(self)
         self.save_state_label.setObjectName("save_state_label")
         self.save_state_label.setContentsMargins(8, 0, 8, 0)
@@ -102,6 +130,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_new_audit)
         file_menu.addSeparator()
         file_menu.addMenu(self.recent.menu)
+        self._build_package_actions(file_menu)
         self.action_import_catalogue = QAction(_("&Import catalogue…"), self)
         self.action_import_catalogue.setObjectName("action_import_catalogue")
         self.action_import_catalogue.setStatusTip(_("Your own checklist from a spreadsheet (CSV, XLSX) or a YAML file"))
@@ -177,6 +206,38 @@ class MainWindow(QMainWindow):
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.action_shortcuts)
         help_menu.addAction(self.action_about)
+
+    def _build_package_actions(self, file_menu: Any) -> None:
+        """File → audit packages: open for review, import, export, the conflicts an import left."""
+        file_menu.addSeparator()
+        self.action_open_package = QAction(_("Open package (review) …"), self)
+        self.action_open_package.setObjectName("action_open_package")
+        self.action_open_package.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.action_open_package.setStatusTip(_("Look at an audit package, its photos and its report without "
+                                                "importing it; nothing is written to your data"))
+        self.action_import_package = QAction(_("Import package …"), self)
+        self.action_import_package.setObjectName("action_import_package")
+        self.action_import_package.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.action_import_package.setStatusTip(_("Merge an audit package into your data (you see what changes "
+                                                  "before anything is written)"))
+        self.action_export_package = QAction(_("Export audit as package …"), self)
+        self.action_export_package.setObjectName("action_export_package")
+        self.action_export_package.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.action_export_package.setStatusTip(_("Write one or several audits with their photos into one "
+                                                  ".oekoaudit file, signed if you like"))
+        self.action_conflicts = QAction(_("Conflicts …"), self)
+        self.action_conflicts.setObjectName("action_conflicts")
+        self.action_conflicts.setStatusTip(_("Values changed differently here and in an imported package: "
+                                             "decide which to keep"))
+        for action in (self.action_open_package, self.action_import_package, self.action_export_package,
+                       self.action_conflicts):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        self.action_open_package.triggered.connect(lambda _checked=False: self.packages.open_review())
+        self.action_import_package.triggered.connect(lambda _checked=False: self.packages.import_package())
+        self.action_export_package.triggered.connect(lambda _checked=False: self.packages.export())
+        self.action_conflicts.triggered.connect(lambda _checked=False: self.packages.show_conflicts())
+        self.packages.message.connect(self._on_workspace_message)
 
     def _build_findings_actions(self, menu_bar: Any) -> None:
         """Findings and corrective actions in the Audit menu (created here if nobody else did)."""
@@ -620,7 +681,9 @@ class MainWindow(QMainWindow):
         else:
             self.workspace.welcome.set_recent(self.recent.audits())  # the welcome page is shown
         detail = self.workspace.detail
-        if detail is not None:
+        if self.review is not None:
+            self.setWindowTitle(_("Review – {file}").format(file=self.review.path.name))
+        elif detail is not None:
             self.setWindowTitle(_("{audit} – oekoaudit").format(audit=audit_title(detail.audit)))
         else:
             self.setWindowTitle("oekoaudit")
@@ -639,7 +702,9 @@ class MainWindow(QMainWindow):
 
     # ---- creating -----------------------------------------------------------------------
 
-    def new_organisation(self) -> NewOrganisationDialog:
+    def new_organisation(self) -> NewOrganisationDialog | None:
+        if self.review is not None:
+            return None
         dialog = NewOrganisationDialog(self.services, self.worker, self)
         dialog.accepted.connect(lambda: self._on_organisation_created(dialog.result_value))
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
@@ -655,7 +720,9 @@ class MainWindow(QMainWindow):
             if index.isValid():
                 self.navigator.tree.setCurrentIndex(index)
 
-    def new_audit(self) -> NewAuditDialog | NewOrganisationDialog:
+    def new_audit(self) -> NewAuditDialog | NewOrganisationDialog | None:
+        if self.review is not None:
+            return None
         if not self.services.organisations.list():
             prompts.information(self, _("Create the organisation first; then the audit."))
             return self.new_organisation()
@@ -711,6 +778,11 @@ class MainWindow(QMainWindow):
         self._update_save_state()
 
     def _update_save_state(self) -> None:
+        if self.review is not None:
+            self.save_state_label.setText(_("Review – nothing is saved"))
+            self.save_state_label.setToolTip(str(self.review.path))
+            self.save_state_label.setStyleSheet(f"color: {style.CARRIED_TEXT}; font-weight: bold;")
+            return
         if self._write_failed:
             text, colour = _("Not saved"), style.ERROR_TEXT
         elif self.worker.pending or self.workspace.checklist.has_unsaved_note():
@@ -728,6 +800,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 6000)
 
     def _on_workspace_write_failed(self, exc: Any) -> None:
+        if self.review is not None and isinstance(exc, ReadOnlyError):
+            # a review's store is sealed: the change is refused, the views show what it holds
+            self.statusBar().showMessage(_("Review – nothing is saved. Import the package to work on it."), 10000)
+            try:
+                self.workspace.reload()
+            except OekoauditError:
+                pass
+            return
         if not isinstance(exc, OekoauditError):
             traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
         message = error_text(exc)
@@ -827,6 +907,51 @@ class MainWindow(QMainWindow):
         )
         prompts.about(self, _("About oekoaudit"), text)
 
+    # ---- a package opened for review -------------------------------------------------------
+
+    def writing_actions(self) -> list[QAction]:
+        """The actions that change data (or the settings): all off in a review window."""
+        return [self.action_new_organisation, self.action_new_audit, self.action_import_catalogue,
+                self.action_import_figures, self.action_import_measures, self.action_settings,
+                self.action_add_legal_register, self.action_new_finding, self.action_add_evidence,
+                self.action_add_evidence_folder, self.action_take_photo, self.action_paste_evidence,
+                self.action_import_package, self.action_export_package, self.action_conflicts,
+                *self.lifecycle_actions.values(), *self.language_actions.values()]
+
+    def _start_review(self) -> None:
+        review = self.review
+        self.setWindowTitle(_("Review – {file}").format(file=review.path.name))
+        # connected last: runs after every handler that enables actions for the audit shown
+        self.workspace.detail_shown.connect(self._lock_for_review)
+        self.evidence_menu.aboutToShow.connect(self._lock_for_review)
+        self._lock_for_review()
+        banner = self.verification_banner
+        banner.check_key_requested.connect(lambda: self.packages.check_key(banner, review.path))
+        for audit_id in review.audit_ids:
+            if self.open_audit_at_start(audit_id, "overview"):
+                break
+
+    def _lock_for_review(self, *_args: object) -> None:
+        for action in self.writing_actions():
+            action.setEnabled(False)
+        for button in self.workspace.banner.buttons.values():  # start, submit, sign, reopen …
+            button.setVisible(False)
+
+    def close_review(self) -> None:
+        """Close the review's store and remove its temporary folder (once)."""
+        if self.review is None or self._review_closed:
+            return
+        self._review_closed = True
+        self.worker.shutdown()
+        self.tasks.wait()
+        # the views' own background work (thumbnails, a report being cancelled) reads the review's
+        # folder: let it end, briefly, before the folder goes
+        QThreadPool.globalInstance().waitForDone(QDeadlineTimer(3000))
+        try:
+            self.review.close()
+        except OekoauditError as exc:
+            self.statusBar().showMessage(describe(exc))
+
     # ---- window state -------------------------------------------------------------------
 
     def _restore_ui_state(self) -> None:
@@ -871,3 +996,5 @@ class MainWindow(QMainWindow):
         self.tasks.wait()
         self._save_ui_state()
         super().closeEvent(event)
+        if self.review is not None:
+            self.close_review()

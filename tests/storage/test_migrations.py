@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -214,3 +215,33 @@ def test_duplicate_live_figures_are_retired_before_the_unique_index(tmp_path: Pa
         conn.close()
     assert rows == [("77777777-0000-4000-8000-000000000003", 0, 2), ("77777777-0000-4000-8000-000000000004", 0, 2),
                     ("77777777-0000-4000-8000-000000000005", 1, 1)]
+
+
+def test_records_of_revision_0006_get_version_vectors_and_count_changes(tmp_path: Path) -> None:
+    """0007 gives every synchronised record its per-field version vectors ({}: unchanged since it was
+    made) and adds the conflicts and the package log; a change afterwards counts in its field's vector."""
+    from oekoaudit.services import open_services
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(GOLDEN / "rev_0006.sqlite", data_dir / "oekoaudit.sqlite")
+    audit_id = "cccccccc-0000-4000-8000-000000000001"
+    with open_services(data_dir) as services:
+        device = services.info().device_id
+        assert device == "11111111-1111-4111-8111-111111111111"
+        measure = next(m for m in services.measures.list(audit_id=audit_id) if m.id.endswith("4"))
+        assert (measure.title, measure.finding_ids) == ("Notfallplan erstellen und üben",
+                                                        ("eeeeeeee-0000-4000-8000-000000000001",))
+        assert services.packages.conflicts() == []
+        services.audits.answer(audit_id, "4.1", None, "Kontext erneut geprüft")
+        services.audits.answer(audit_id, "4.1", None, "Kontext erneut geprüft (2)")
+    conn = sqlite3.connect(data_dir / "oekoaudit.sqlite")
+    try:
+        rows = dict(conn.execute("SELECT item_key, versions FROM answers").fetchall())
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        untouched = conn.execute("SELECT versions FROM findings").fetchone()[0]
+    finally:
+        conn.close()
+    assert json.loads(rows["4.1"]) == {"note": {device: 2}}
+    assert json.loads(rows["8.2"]) == {} and json.loads(untouched) == {}
+    assert {"conflicts", "package_log"} <= tables

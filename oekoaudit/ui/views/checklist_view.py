@@ -30,11 +30,12 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTreeView, QVBoxLayout, QWidget
 
 from oekoaudit import i18n
-from oekoaudit.domain.audit import AuditDetail, AuditStatus
+from oekoaudit.domain.audit import AuditDetail
 from oekoaudit.domain.checklist import Item, Section
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _
 from oekoaudit.services import Services
+from oekoaudit.ui.lifecycle import read_only_message
 from oekoaudit.ui.models.checklist_model import (
     FINDING_MARK,
     ITEM,
@@ -189,7 +190,7 @@ class ChecklistView(QWidget):
     @property
     def read_only(self) -> bool:
         detail = self.model.detail
-        return detail is None or detail.audit.status is AuditStatus.CLOSED
+        return detail is None or detail.audit.read_only
 
     def has_unsaved_note(self) -> bool:
         return self._note_dirty
@@ -238,7 +239,7 @@ class ChecklistView(QWidget):
             emit(self.message, _("This answer needs no confirmation."))
             return
         if self.read_only:
-            emit(self.message, _("The audit is closed and cannot be changed."))
+            emit(self.message, read_only_message(self.model.detail))
             return
         self.model.set_local_answer(key, result=answer.result)
         self.detail.set_carried(False)
@@ -451,7 +452,7 @@ class ChecklistView(QWidget):
         if key is None or detail is None:
             return
         if self.read_only:
-            emit(self.message, _("The audit is closed and cannot be changed."))
+            emit(self.message, read_only_message(self.model.detail))
             return
         scale = detail.checklist.scale
         option = scale.option(option_key)
@@ -492,7 +493,7 @@ class ChecklistView(QWidget):
             emit(self.message, _("Choose an item first: findings are recorded on items (or in the Findings tab)."))
             return
         if self.read_only:
-            emit(self.message, _("The audit is closed and cannot be changed."))
+            emit(self.message, read_only_message(self.model.detail))
             return
         self.commit_note()
         emit(self.finding_requested, key)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from oekoaudit import i18n
-from oekoaudit.domain.audit import Answer, AuditDetail, AuditStatus
+from oekoaudit.domain.audit import Answer, AuditDetail
 from oekoaudit.domain.checklist import Rating
 from oekoaudit.domain.finding import FINDING_CLASS_FOR_RATING, Finding, FindingClass
 from oekoaudit.domain.lifecycle import ProblemKind, close_problems
@@ -29,6 +29,7 @@ from oekoaudit.i18n import _, describe
 from oekoaudit.services import Services
 from oekoaudit.ui import prompts, style
 from oekoaudit.ui.dialogs.finding import FindingDialog, FindingTarget, push_deleted
+from oekoaudit.ui.lifecycle import read_only_message
 from oekoaudit.ui.models.findings_model import FINDING_COLUMNS, Column, FindingsModel, ObjectRole, SortRole
 from oekoaudit.ui.qtcompat import emit
 from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
@@ -122,7 +123,7 @@ class FindingsView(QWidget):
 
     @property
     def closed(self) -> bool:
-        return self._detail is not None and self._detail.audit.status is AuditStatus.CLOSED
+        return self._detail is not None and self._detail.audit.read_only
 
     @property
     def active_dialog(self) -> FindingDialog | None:
@@ -229,7 +230,7 @@ class FindingsView(QWidget):
             emit(self.message, _("Open an audit first."))
             return True
         if self.closed:
-            emit(self.message, _("The audit is closed and cannot be changed."))
+            emit(self.message, read_only_message(self._detail))
             return True
         return False
 
@@ -283,7 +284,7 @@ class FindingsView(QWidget):
         title = f"{item.ref}  {item.title.get(lang)}" if item else ""
         if detail is not self._detail:
             title = f"{detail.audit.title} · {title}" if title else detail.audit.title
-        target = FindingTarget(finding.audit_id, closed=detail.audit.status is AuditStatus.CLOSED,
+        target = FindingTarget(finding.audit_id, closed=detail.audit.read_only,
                                item_key=finding.item_key, item_title=title)
         return self._show_dialog(FindingDialog(self._services, self._worker, self._undo, target, finding,
                                                parent=self.window()))

@@ -86,6 +86,7 @@ from oekoaudit.services import Services
 from oekoaudit.services.audits import MAX_NOTE
 from oekoaudit.services.indicators import OMITTABLE
 from oekoaudit.ui import prompts, style
+from oekoaudit.ui.lifecycle import read_only_message
 from oekoaudit.ui.models.indicators_model import (
     DETAIL_CATEGORIES,
     CoreIndicatorsModel,
@@ -963,7 +964,7 @@ class IndicatorsView(ReadsWhenShown, QWidget):
             emit(self.message, _("Open an audit first."))
             return True
         if self.read_only:
-            emit(self.message, _("The audit is closed and cannot be changed."))
+            emit(self.message, read_only_message(self._detail))
             return True
         return False
 

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from oekoaudit import i18n
-from oekoaudit.domain.audit import Answer, AuditDetail, AuditKind, AuditStatus
+from oekoaudit.domain.audit import Answer, AuditDetail, AuditKind
 from oekoaudit.domain.checklist import AnswerOption, Checklist, Item, Rating
 from oekoaudit.errors import OekoauditError
 from oekoaudit.i18n import _, describe, ngettext
@@ -866,7 +866,7 @@ class SelfAssessmentView(QWidget):
 
     @property
     def read_only(self) -> bool:
-        return self._detail is None or self._detail.audit.status is AuditStatus.CLOSED
+        return self._detail is None or self._detail.audit.read_only
 
     @property
     def page(self) -> str:
