@@ -14,13 +14,17 @@ each a piece of evidence of the audit. Then, per round, each timed part in a fre
 - **floor**: copy the same originals into a new folder (``shutil.copyfile``, 1 MiB buffers) and
   hash each once with SHA-256 — the work no export and no import can avoid ("copying the same
   bytes plus hashing them once", the issue's floor);
+- **durable floor**: the same, with each copy fsynced (and its folder): what a copy costs that
+  survives a power cut — both our export (the package) and our import (the originals) are
+  durable, so this is the like-for-like floor; both ratios are printed;
 - **export**: ``PackageService.export`` of the audit into a new ``.oekoaudit`` file (including
   reading the audit, the canonical document, the fsync of the file and its rename);
 - **import**: ``PackageService.import_package`` of that file into an empty data folder (verify,
   stream and hash every member into staging, validate, plan, backup, move the originals into the
   blob store with fsync, one transaction).
 
-Prints median seconds, export ÷ floor and import ÷ floor (medians of the rounds' ratios) and the
+Prints median seconds, export ÷ floor and import ÷ floor (medians of the rounds' ratios; also ÷ the
+durable floor) and the
 peak RSS of each child (``VmHWM``). Exits 1 with a "TARGET MISSED" line when a ratio exceeds
 1.5 (the issue's target) or a child's peak RSS exceeds 400 MB (memory bounded: the package is
 streamed, never held in memory).
@@ -86,9 +90,9 @@ def build(folder: Path, count: int) -> str:
 # ---- the timed parts (each in its own child) ---------------------------------------------------------
 
 
-def _child_floor(data_dir: Path, work: Path) -> float:
+def _child_floor(data_dir: Path, work: Path, durable: bool = False) -> float:
     sources = sorted(p for p in (data_dir / "blobs").rglob("*") if p.is_file() and len(p.name) == 64)
-    target = work / "copy"
+    target = work / ("durable" if durable else "copy")
     target.mkdir()
     start = time.perf_counter()
     for source in sources:
@@ -98,8 +102,18 @@ def _child_floor(data_dir: Path, work: Path) -> float:
         with copy.open("rb") as fh:
             while chunk := fh.read(1024 * 1024):
                 digest.update(chunk)
+            if durable:
+                os.fsync(fh.fileno())
         digest.hexdigest()
-    return time.perf_counter() - start
+    if durable:
+        fd = os.open(target, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    elapsed = time.perf_counter() - start
+    shutil.rmtree(target)
+    return elapsed
 
 
 def _child_export(data_dir: Path, work: Path, audit_id: str) -> float:
@@ -124,8 +138,8 @@ def _child_import(package: Path, work: Path) -> float:
 
 def child(args: argparse.Namespace) -> None:
     part, work = args.child, Path(args.work)
-    if part == "floor":
-        seconds = _child_floor(Path(args.data), work)
+    if part in ("floor", "durable"):
+        seconds = _child_floor(Path(args.data), work, durable=part == "durable")
     elif part == "export":
         seconds = _child_export(Path(args.data), work, args.audit)
     else:
@@ -156,7 +170,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="24 photos, one round")
     parser.add_argument("--keep", metavar="DIR", help="build (or reuse) the data folder here")
-    parser.add_argument("--child", choices=("floor", "export", "import"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("floor", "durable", "export", "import"), help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--audit", help=argparse.SUPPRESS)
@@ -176,29 +190,35 @@ def main() -> int:
         audit_id = marker.read_text().strip()
         data = root / "data"
         size = sum(p.stat().st_size for p in (data / "blobs").rglob("*") if p.is_file() and len(p.name) == 64)
-        rows: dict[str, list[float]] = {"floor": [], "export": [], "import": []}
-        rss: dict[str, float] = {"floor": 0.0, "export": 0.0, "import": 0.0}
-        ratios: dict[str, list[float]] = {"export": [], "import": []}
+        rows: dict[str, list[float]] = {"floor": [], "durable": [], "export": [], "import": []}
+        rss: dict[str, float] = dict.fromkeys(rows, 0.0)
+        ratios: dict[str, list[float]] = {"export": [], "import": [], "export_durable": [], "import_durable": []}
         for _ in range(args.rounds):
             with tempfile.TemporaryDirectory(dir=root) as tmp:
                 work = Path(tmp)
                 floor = _run("--child", "floor", "--work", str(work), "--data", str(data))
+                durable = _run("--child", "durable", "--work", str(work), "--data", str(data))
                 export = _run("--child", "export", "--work", str(work), "--data", str(data), "--audit", audit_id)
                 imported = _run("--child", "import", "--work", str(work), "--package", str(work / "audit.oekoaudit"))
-                for name, result in (("floor", floor), ("export", export), ("import", imported)):
+                for name, result in (("floor", floor), ("durable", durable), ("export", export),
+                                     ("import", imported)):
                     rows[name].append(result["seconds"])
                     rss[name] = max(rss[name], result["rss_mb"])
-                ratios["export"].append(export["seconds"] / floor["seconds"])
-                ratios["import"].append(imported["seconds"] / floor["seconds"])
+                for name, result in (("export", export), ("import", imported)):
+                    ratios[name].append(result["seconds"] / floor["seconds"])
+                    ratios[f"{name}_durable"].append(result["seconds"] / durable["seconds"])
         print(f"\n{args.photos} photos, {size / 1e6:.0f} MB of originals, {args.rounds} round(s); "
               f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-        print(f"{'':28}{'median s':>10}{'× floor':>10}{'peak RSS MB':>14}")
-        print(f"{'floor: copy + SHA-256 once':28}{statistics.median(rows['floor']):>10.2f}{1.0:>10.2f}"
-              f"{rss['floor']:>14.0f}")
+        print(f"{'':34}{'median s':>10}{'× floor':>10}{'× durable':>11}{'peak RSS MB':>13}")
+        print(f"{'floor: copy + SHA-256 once':34}{statistics.median(rows['floor']):>10.2f}{1.0:>10.2f}{'':>11}"
+              f"{rss['floor']:>13.0f}")
+        print(f"{'durable floor: the same + fsync':34}{statistics.median(rows['durable']):>10.2f}{'':>10}"
+              f"{1.0:>11.2f}{rss['durable']:>13.0f}")
         missed = []
         for name in ("export", "import"):
             ratio = statistics.median(ratios[name])
-            print(f"{name:28}{statistics.median(rows[name]):>10.2f}{ratio:>10.2f}{rss[name]:>14.0f}")
+            print(f"{name:34}{statistics.median(rows[name]):>10.2f}{ratio:>10.2f}"
+                  f"{statistics.median(ratios[name + '_durable']):>11.2f}{rss[name]:>13.0f}")
             if ratio > MAX_RATIO:
                 missed.append(f"{name} ÷ floor = {ratio:.2f} > {MAX_RATIO}")
             if rss[name] > MAX_RSS_MB:
