@@ -24,6 +24,7 @@ from oekoaudit.domain.programme import MeasureTotals
 from oekoaudit.domain.reuse import Gap
 from oekoaudit.domain.scoring import Progress
 from oekoaudit.i18n import _, pick
+from oekoaudit.services import labels
 from oekoaudit.services.indicators import ImportResult, IndicatorSettings, Overview, canonical
 from oekoaudit.services.measures import MeasureImport, MeasureView, Programme
 from oekoaudit.services.reuse import Comparison
@@ -531,4 +532,5 @@ def _short(value: Any) -> str:
 
 def conflict_line(c: Any) -> str:
     return _("{id}  {kind} {label} · {field}: here «{local}» — package «{incoming}»").format(
-        id=c.id[:8], kind=c.kind, label=c.label, field=c.field, local=_short(c.local), incoming=_short(c.incoming))
+        id=c.id[:8], kind=labels.conflict_kind_name(c.kind), label=c.label, field=labels.conflict_field_name(c.field),
+        local=_short(c.local), incoming=_short(c.incoming))

@@ -164,3 +164,63 @@ def target_kind(value: TargetKind) -> str:
 
 def outcome(value: OutcomeStatus) -> str:
     return _(_OUTCOME[value])
+
+
+# ---- conflicts after a package import: kinds of records and their fields -----------------------
+
+CONFLICT_KINDS: dict[str, str] = {
+    "organisation": N_("Organisation"),
+    "site": N_("Site"),
+    "audit": N_("Audit"),
+    "answer": N_("Answer"),
+    "finding": N_("Finding"),
+    "measure": N_("Measure"),
+    "figure": N_("Figure"),
+    "evidence": N_("Photo or document"),
+    "link": N_("Link"),
+    "signature": N_("Signature"),
+}
+#: the fields a conflict is most likely about, by their name in the user's language
+CONFLICT_FIELDS: dict[str, str] = {
+    "note": N_("Note"),
+    "notes": N_("Notes"),
+    "result": N_("Assessment"),
+    "title": N_("Title"),
+    "name": N_("Name"),
+    "address": N_("Address"),
+    "contact": N_("Contact"),
+    "status": N_("Status"),
+    "scope": N_("Scope"),
+    "objectives": N_("Objectives"),
+    "criteria": N_("Criteria"),
+    "location": N_("Location"),
+    "lead_auditor": N_("Lead auditor"),
+    "team": N_("Audit team"),
+    "people_met": N_("People met"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "statement": N_("Statement"),
+    "finding_class": N_("Classification"),
+    "requirement_ref": N_("Requirement"),
+    "objective_evidence": N_("Objective evidence"),
+    "correction": N_("Correction"),
+    "root_cause": N_("Root cause"),
+    "corrective_action": N_("Corrective action"),
+    "owner": N_("Responsible"),
+    "due_date": N_("Due date"),
+    "verified_on": N_("Verified on"),
+    "verified_by": N_("Verified by"),
+    "verification_result": N_("Result of the verification"),
+    "caption": N_("Caption"),
+    "deleted_at": N_("Deleted"),
+}
+
+
+def conflict_kind_name(kind: str) -> str:
+    return _(CONFLICT_KINDS[kind]) if kind in CONFLICT_KINDS else kind
+
+
+def conflict_field_name(name: str) -> str:
+    if name in CONFLICT_FIELDS:
+        return _(CONFLICT_FIELDS[name])
+    return name.replace("_", " ")

@@ -97,7 +97,8 @@ IDENTITY: dict[str, tuple[str, ...]] = {
     "signatures": ("audit_id",),
 }
 
-#: Fields of evidence that a package whose photos had their position removed does not change here.
+#: Fields of evidence that a copy of a photo without its position (``--without-location``) never
+#: changes here: the original (and its position) stays.
 LOCATION_FIELDS = ("sha256", "size", "latitude", "longitude", "altitude")
 
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "revision", "device_id", "versions"})
@@ -363,7 +364,10 @@ def plan(session: Session, packages: Sequence[tuple[str, Mapping[str, Sequence[M
                     for c in _open_conflicts(session, table, record_id):
                         known[c.field].append((json.loads(c.incoming_value) if c.incoming_value else None,
                                                c.incoming_versions))
-                keep = LOCATION_FIELDS if (table == "evidence" and location_removed) else ()
+                # an original never changes; a different one can only be a copy without the photo's
+                # position (exported with --without-location, perhaps passed on): ours stays
+                keep = LOCATION_FIELDS if (table == "evidence" and local is not None and (
+                    location_removed or local.fields.get("sha256") != fields.get("sha256"))) else ()
                 identity = tuple(n for n in IDENTITY[table] if n not in keep)
                 try:
                     merge = merge_record(local, copy, identity=identity, known_conflicts=known, keep_local=keep)

@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
 
 from oekoaudit import i18n
 from oekoaudit.errors import OekoauditError
-from oekoaudit.i18n import N_, _, ngettext
+from oekoaudit.i18n import _, ngettext
+from oekoaudit.services.labels import conflict_field_name as field_name
+from oekoaudit.services.labels import conflict_kind_name as kind_name
 from oekoaudit.ui import style
 from oekoaudit.ui.models.navigator_model import audit_title
 from oekoaudit.ui.prompts import error_text
@@ -44,65 +46,9 @@ from oekoaudit.ui.tasks import ChangeNotifier, DbWorker
 
 ConflictRole = Qt.ItemDataRole.UserRole + 1
 
-KIND_NAMES: dict[str, str] = {
-    "organisation": N_("Organisation"),
-    "site": N_("Site"),
-    "audit": N_("Audit"),
-    "answer": N_("Answer"),
-    "finding": N_("Finding"),
-    "measure": N_("Measure"),
-    "figure": N_("Figure"),
-    "evidence": N_("Photo or document"),
-    "link": N_("Link"),
-    "signature": N_("Signature"),
-}
-#: the fields a conflict is most likely about, by their name in the user's language
-FIELD_NAMES: dict[str, str] = {
-    "note": N_("Note"),
-    "notes": N_("Notes"),
-    "result": N_("Assessment"),
-    "title": N_("Title"),
-    "name": N_("Name"),
-    "address": N_("Address"),
-    "contact": N_("Contact"),
-    "status": N_("Status"),
-    "scope": N_("Scope"),
-    "objectives": N_("Objectives"),
-    "criteria": N_("Criteria"),
-    "location": N_("Location"),
-    "lead_auditor": N_("Lead auditor"),
-    "team": N_("Audit team"),
-    "people_met": N_("People met"),
-    "start_date": N_("Start date"),
-    "end_date": N_("End date"),
-    "statement": N_("Statement"),
-    "finding_class": N_("Classification"),
-    "requirement_ref": N_("Requirement"),
-    "objective_evidence": N_("Objective evidence"),
-    "correction": N_("Correction"),
-    "root_cause": N_("Root cause"),
-    "corrective_action": N_("Corrective action"),
-    "owner": N_("Responsible"),
-    "due_date": N_("Due date"),
-    "verified_on": N_("Verified on"),
-    "verified_by": N_("Verified by"),
-    "verification_result": N_("Result of the verification"),
-    "caption": N_("Caption"),
-    "deleted_at": N_("Deleted"),
-}
 EMPTY = "—"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-
-
-def kind_name(kind: str) -> str:
-    return _(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
-
-
-def field_name(name: str) -> str:
-    if name in FIELD_NAMES:
-        return _(FIELD_NAMES[name])
-    return name.replace("_", " ")
 
 
 def format_value(value: Any) -> str:
