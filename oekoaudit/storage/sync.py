@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Float, Integer, LargeBinary, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from oekoaudit.domain.merge import (
@@ -405,7 +406,17 @@ def _supersede(session: Session, table: str, record_id: str, name: str, vector: 
 
 
 def apply(session: Session, sync: SyncPlan, *, device_id: str, package_id: str) -> None:
-    """Write a plan inside the caller's transaction (one ``BEGIN IMMEDIATE`` … ``COMMIT``)."""
+    """Write a plan inside the caller's transaction (one ``BEGIN IMMEDIATE`` … ``COMMIT``). A record
+    the database refuses (two live figures for the same site, year and quantity, say) refuses the
+    whole package: PackageError, and the caller's transaction is rolled back."""
+    try:
+        _apply(session, sync, device_id=device_id, package_id=package_id)
+    except IntegrityError as exc:
+        raise PackageError(N_("The package cannot be merged with the data here ({detail}); nothing was "
+                              "imported."), detail=str(exc.orig)[:200]) from None
+
+
+def _apply(session: Session, sync: SyncPlan, *, device_id: str, package_id: str) -> None:
     now = utcnow()
     for fingerprint, (catalogue_id, edition, content) in sync.snapshots.items():
         session.add(CatalogueSnapshotRecord(fingerprint=fingerprint, catalogue_id=catalogue_id, edition=edition,
@@ -561,9 +572,3 @@ def log_package(session: Session, *, direction: str, package_id: str, file_sha25
                                  at=utcnow(), audit_ids=list(audit_ids), sequence=sequence,
                                  signer_key_id=signer_key_id, signer_name=signer_name[:200], device_id=device_id,
                                  summary=dict(summary)))
-
-
-def imported_before(session: Session, file_sha256: str) -> bool:
-    return session.scalars(select(PackageLogRecord.id).where(PackageLogRecord.direction == "import",
-                                                             PackageLogRecord.file_sha256 == file_sha256)).first() \
-        is not None

@@ -273,3 +273,38 @@ def _ids(pair: Pair, services: Services) -> dict[tuple[str, str], str]:
         dumped = sync.dump(session, pair.base.audit_id)
     return {(table, r["fields"].get("item_key") if table == "answers" else r["id"]): r["id"]
             for table, rows in dumped.records.items() for r in rows}
+
+
+def test_an_older_package_arriving_late_changes_nothing(pair: Pair) -> None:
+    """Packages may arrive out of order (a stick found in a bag): the older one's values are ones the
+    newer one already saw, so it neither overwrites them nor raises a conflict."""
+    audit = pair.base.audit_id
+    pair.b.audits.answer(audit, "4.1", None, "erste Fassung")
+    old = pair.root / "old.oekoaudit"
+    pair.b.packages.export([audit], old)
+    pair.b.audits.answer(audit, "4.1", None, "zweite Fassung")
+    pair.send(pair.b, pair.a)
+    late = pair.a.packages.import_package(old)
+    assert late["nothing_to_do"] and late["changed"] == 0 and late["conflicts"] == 0
+    assert note(pair.a, audit, "4.1") == "zweite Fassung" and pair.a.packages.conflicts() == []
+
+
+def test_a_package_the_database_refuses_changes_nothing(pair: Pair) -> None:
+    """A figure removed and brought back on one copy while the other made a new one for the same site,
+    year and quantity: two live figures cannot both be. The import is refused with a message in the
+    user's language, and the store stays as it was."""
+    from oekoaudit.errors import PackageError
+    from oekoaudit.i18n import describe
+
+    org = pair.a.audits.get(pair.base.audit_id).organisation_id
+    value = pair.a.indicators.set_value(org, 2025, "water_mains", "120", "m³")
+    pair.send(pair.a, pair.b)
+    pair.a.indicators.delete_value(value.id)
+    pair.send(pair.a, pair.b)
+    pair.b.indicators.set_value(org, 2025, "water_mains", "130", "m³")
+    pair.a.indicators.restore_value(value.id)
+    before = [(v.id, v.value) for v in pair.b.indicators.values(org) if v.quantity == "water_mains"]
+    with pytest.raises(PackageError) as refused:
+        pair.send(pair.a, pair.b)
+    assert "nichts importiert" in describe(refused.value)
+    assert [(v.id, v.value) for v in pair.b.indicators.values(org) if v.quantity == "water_mains"] == before
