@@ -233,8 +233,9 @@ class PackageService:
                     raise PackageError(N_("The original of {name} is missing in the data folder; "
                                           "the package was not written."), name=e["fields"]["original_name"] or sha[:12])
                 if without_location and e["fields"]["kind"] == "photo":
-                    data = strip_location(path.read_bytes(), media_type)
-                    if data != path.read_bytes():
+                    original = path.read_bytes()
+                    data = strip_location(original, media_type)
+                    if data != original:
                         new_sha = hashlib.sha256(data).hexdigest()
                         copy = scratch / new_sha
                         copy.write_bytes(data)
