@@ -450,20 +450,21 @@ def verification(v: Any) -> dict[str, Any]:
     }
 
 
-def signature_line(signature: Any, trust_given: bool) -> str:
-    who = signature.name or _("(no name)")
-    if signature.status == "trusted":
+def signature_line(signature: dict[str, Any], trust_given: bool) -> str:
+    """``signature``: as :func:`_signature` gives it (and the import summary holds it)."""
+    who, status = signature["name"] or _("(no name)"), signature["status"]
+    if status == "trusted":
         return _("Signature: valid, by a trusted key — {name} (key {key}), signed {at}.").format(
-            name=who, key=signature.key_id, at=signature.signed_at)
-    if signature.status == "valid":
+            name=who, key=signature["key_id"], at=signature["signed_at"])
+    if status == "valid":
         text_ = _("Signature: valid — {name} (key {key}), signed {at}.").format(
-            name=who, key=signature.key_id, at=signature.signed_at)
+            name=who, key=signature["key_id"], at=signature["signed_at"])
         if trust_given:
             text_ += " " + _("The key is not one of the keys given with --trust.")
         else:
             text_ += " " + _("Compare the key id with the signer's (out of band) or pass --trust KEYFILE.pub.")
         return text_
-    if signature.status == "invalid":
+    if status == "invalid":
         return _("Signature: INVALID — the package was changed after it was signed, or the signature is damaged.")
     return _("Signature: none (the package is not signed).")
 
@@ -483,7 +484,7 @@ def verification_lines(v: Any, trust_given: bool) -> list[str]:
                                                                           version=producer.get("app_version", "?")))
     if manifest.get("location_removed"):
         lines.append("  " + _("The photos' GPS positions were removed before the package was written."))
-    lines.append("  " + signature_line(v.signature, trust_given))
+    lines.append("  " + signature_line(_signature(v.signature), trust_given))
     for p in v.problems:
         lines.append("  " + i18n.describe(p))
     return lines
@@ -508,14 +509,8 @@ def import_lines(summary: dict[str, Any]) -> list[str]:
                  .format(**{k: summary[k] for k in ("new", "changed", "unchanged", "conflicts")}))
     if summary.get("conflicts"):
         lines.append("  " + _("Both values are kept; decide with: oekoaudit conflicts list"))
-    lines.append("  " + signature_line(_SignatureView(summary["signature"]), trust_given=False))
+    lines.append("  " + signature_line(summary["signature"], trust_given=False))
     return lines
-
-
-class _SignatureView:
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.status, self.key_id = data.get("status"), data.get("key_id")
-        self.name, self.signed_at = data.get("name"), data.get("signed_at")
 
 
 def conflict(c: Any) -> dict[str, Any]:

@@ -14,8 +14,9 @@ staging folder under names of its own (``m00001`` …).
 
 Reading is a pipeline in which every stage can refuse, and a refused package costs little:
 
-1. (:func:`open_package`) copy the file into the staging folder, hashing it — the USB stick may be
-   pulled, and what is checked must be what is used;
+1. (:func:`open_package`) one open handle for the whole reading: the table of contents and the
+   manifest are read once, and every member unpacked is checked against that manifest from our own
+   copy — a file that changes meanwhile (a USB stick pulled) is refused, never half believed;
 2. structure, from the central directory and every local header, before a single member is
    read: member count, name grammar, duplicates (after case folding and NFC), symlink, folder
    and device modes, encryption, compression methods, declared sizes against the limits,
@@ -24,7 +25,8 @@ Reading is a pipeline in which every stage can refuse, and a refused package cos
 3. the manifest: size cap, signature over the raw bytes, strict JSON, required fields, version;
 4. the set of members equals the manifest's, sizes included;
 5. every member is read exactly once, capped at its declared size, its CRC-32 and SHA-256
-   computed on the way (and, in :func:`open_package`, written to the staging folder).
+   computed on the way (and, in :func:`open_package`, written to the staging folder — STORED
+   originals by an in-kernel copy, hashed from the copy on a second thread).
 
 :func:`verify_package` never raises for a bad package: it reports every problem it finds
 (``Verification.problems``). :func:`open_package` raises :class:`PackageError` naming the first.

@@ -13,10 +13,8 @@ objects were read in:
 
 - lists are sorted by stable keys (answers by item key, findings, measures, signatures and figures
   by id or their natural key, evidence by gallery position then id, links by kind and target);
-- Decimals are strings in plain notation without trailing zeros (``Decimal("1.50")`` → ``"1.5"``,
-  ``Decimal("1E+2")`` → ``"100"``), so an amount read back from the database as ``1.5000``
-  counts as the same amount;
-- dates are ISO 8601 (``2026-03-12``), times ISO 8601 in UTC (``2026-03-12T09:14:00+00:00``);
+- Decimals are strings in plain notation without trailing zeros, times ISO 8601 in UTC
+  (``domain/plain.py``: the same rule as the package's records); dates are ISO 8601 (``2026-03-12``);
 - enum members are their values.
 
 What only describes one copy of the data is left out, so that it does not change the fingerprint:
@@ -37,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -46,29 +44,12 @@ from oekoaudit.domain.audit import Answer, AuditDetail, Organisation, Signature,
 from oekoaudit.domain.evidence import Evidence, shapes_json
 from oekoaudit.domain.finding import Finding
 from oekoaudit.domain.indicators import IndicatorValue, detail_key
+from oekoaudit.domain.plain import decimal_text, time_text
 from oekoaudit.domain.programme import Measure
 
 #: ``format`` of the document, and its version (bumped when the document's shape changes).
 FORMAT = "oekoaudit-audit"
 FORMAT_VERSION = 1
-
-
-def decimal_text(value: Decimal | None) -> str | None:
-    """A Decimal in plain notation, without trailing zeros ("1.5", "100", "-0.25"); None stays None."""
-    if value is None:
-        return None
-    if not value.is_finite():
-        return str(value)
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
-
-
-def _time(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return value.isoformat()
 
 
 def _day(value: date | None) -> str | None:
@@ -82,7 +63,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return decimal_text(value)
     if isinstance(value, datetime):
-        return _time(value)
+        return time_text(value)
     if isinstance(value, date):
         return _day(value)
     if isinstance(value, bytes):
@@ -107,7 +88,7 @@ def _audit(detail: AuditDetail) -> dict[str, Any]:
         "objectives": a.objectives, "scope": a.scope, "criteria": a.criteria, "location": a.location,
         "team": [{"name": m.name, "role": m.role.value} for m in a.team],
         "people_met": [{"name": p.name, "function": p.function} for p in a.people_met],
-        "carried_from_audit_id": a.carried_from_audit_id, "created_at": _time(a.created_at),
+        "carried_from_audit_id": a.carried_from_audit_id, "created_at": time_text(a.created_at),
     }
 
 
@@ -129,12 +110,12 @@ def _finding(f: Finding) -> dict[str, Any]:
         "root_cause": f.root_cause, "corrective_action": f.corrective_action, "owner": f.owner,
         "due_date": _day(f.due_date), "status": f.status.value, "verified_on": _day(f.verified_on),
         "verified_by": f.verified_by, "verification_result": f.verification_result,
-        "carried_from_finding_id": f.carried_from_finding_id, "created_at": _time(f.created_at),
+        "carried_from_finding_id": f.carried_from_finding_id, "created_at": time_text(f.created_at),
     }
 
 
 def _signature(s: Signature) -> dict[str, Any]:
-    return {"id": s.id, "name": s.name, "role": s.role, "signed_at": _time(s.signed_at), "place": s.place,
+    return {"id": s.id, "name": s.name, "role": s.role, "signed_at": time_text(s.signed_at), "place": s.place,
             "method": s.method,
             "image_sha256": hashlib.sha256(s.image_png).hexdigest() if s.image_png is not None else None}
 
@@ -149,7 +130,7 @@ def _measure(m: Measure) -> dict[str, Any]:
         "area": m.area, "owner": m.owner, "start_date": _day(m.start_date), "due_date": _day(m.due_date),
         "completed_on": _day(m.completed_on), "status": m.status.value, "priority": m.priority,
         "energy_carrier": m.energy_carrier, "finding_ids": sorted(m.finding_ids),
-        "carried_from_measure_id": m.carried_from_measure_id, "created_at": _time(m.created_at),
+        "carried_from_measure_id": m.carried_from_measure_id, "created_at": time_text(m.created_at),
     }
     out.update({name: decimal_text(getattr(m, name)) for name in _MEASURE_AMOUNTS})
     return out
@@ -170,8 +151,8 @@ def _evidence(e: Evidence) -> dict[str, Any]:
         "id": e.id, "sha256": e.sha256, "kind": e.kind.value, "media_type": e.media_type, "name": e.original_name,
         "size": e.size, "width": e.width, "height": e.height, "caption": e.caption,
         "annotations": shapes_json(e.annotations), "links": [{"kind": k, "ref": r} for k, r in links],
-        "hide_location": e.hide_location, "location": location, "captured_at": _time(e.captured_at),
-        "camera": e.camera, "source": e.source.value, "imported_at": _time(e.imported_at),
+        "hide_location": e.hide_location, "location": location, "captured_at": time_text(e.captured_at),
+        "camera": e.camera, "source": e.source.value, "imported_at": time_text(e.imported_at),
         "imported_by": e.imported_by, "position": e.position,
     }
 
@@ -194,7 +175,7 @@ def audit_document(detail: AuditDetail, organisation: Organisation, site: Site |
     order = _item_order(detail)
     answers = sorted(detail.answers.values(), key=lambda a: (order.get(a.item_key, len(order)), a.item_key))
     evidence_list: Sequence[Evidence] = sorted(
-        (e for e in evidence if not e.deleted), key=lambda e: (e.position, _time(e.imported_at) or "", e.id))
+        (e for e in evidence if not e.deleted), key=lambda e: (e.position, time_text(e.imported_at) or "", e.id))
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -205,7 +186,7 @@ def audit_document(detail: AuditDetail, organisation: Organisation, site: Site |
         "catalogue": _catalogue(detail),
         "answers": [_answer(a) for a in answers],
         "findings": [_finding(f) for f in sorted(detail.findings, key=lambda f: f.id)],
-        "signatures": [_signature(s) for s in sorted(detail.signatures, key=lambda s: (_time(s.signed_at), s.id))],
+        "signatures": [_signature(s) for s in sorted(detail.signatures, key=lambda s: (time_text(s.signed_at), s.id))],
         "measures": [_measure(m) for m in sorted(measures, key=lambda m: m.id)],
         "figures": [_figure(v) for v in sorted(figures, key=lambda v: (v.year, v.site_id, v.quantity,
                                                                        detail_key(v.quantity, v.details), v.id))],

@@ -40,6 +40,7 @@ from pydantic import (
 
 from oekoaudit.domain.audit import AuditKind, AuditStatus, TeamRole
 from oekoaudit.domain.finding import ActionStatus, FindingClass
+from oekoaudit.domain.plain import decimal_text
 from oekoaudit.domain.programme import MeasureStatus
 from oekoaudit.errors import N_, PackageError
 
@@ -80,8 +81,7 @@ def _amount(value: str) -> str:
         raise ValueError("not a number") from None
     if not number.is_finite() or abs(number) >= Decimal(10) ** 18:
         raise ValueError("not a finite number")
-    text = format(number.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    return str(decimal_text(number))
 
 
 def _base64(value: str) -> str:

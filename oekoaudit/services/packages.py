@@ -150,8 +150,6 @@ class PackageService:
             raise UserInputError(N_("Name at least one audit to export."))
         target = Path(target)
         audit_ids = list(dict.fromkeys(self._audits.resolve(ref) for ref in audit_refs))
-        for audit_id in audit_ids:
-            self._audits.detail(audit_id)  # raises NotFoundError for an unknown audit
         key = signing.load_private_key(Path(key_file)) if key_file is not None else None
         with self._store.read() as session:
             dumps = [sync.dump(session, audit_id) for audit_id in audit_ids]
@@ -251,9 +249,7 @@ class PackageService:
                cancel: threading.Event | None = None) -> container.Verification:
         """Check a package without importing it: structure, every member's hash, the signature
         (against the given public keys, if any). Never raises for a bad package: see ``problems``."""
-        keys = [signing.load_public_key(Path(p)) for p in trust]
-        return container.verify_package(Path(path), trust=keys, limits=self.limits, progress=progress,
-                                        cancel=cancel)
+        return verify_file(path, trust=trust, limits=self.limits, progress=progress, cancel=cancel)
 
     # ---- import ------------------------------------------------------------------------------------
 
@@ -337,11 +333,11 @@ class PackageService:
         from oekoaudit.evidence import imaging
 
         staged = {m.removeprefix("blobs/"): p for m, p in opened.staged.items() if container.BLOB_RE.match(m)}
-        sizes = {m["path"]: m["size"] for m in opened.manifest.get("members", ())}
-        for member in (f"blobs/{sha}" for sha in staged):
-            entry = next((m for m in opened.manifest["members"] if m["path"] == member), None)
-            if entry is None or entry.get("sha256") != member.removeprefix("blobs/"):
-                raise PackageError(N_("The evidence {member} does not match its name."), member=member)
+        listed = {m["path"]: m for m in opened.manifest.get("members", ())}
+        sizes = {path: m["size"] for path, m in listed.items()}
+        for sha in staged:
+            if listed.get(f"blobs/{sha}", {}).get("sha256") != sha:
+                raise PackageError(N_("The evidence {member} does not match its name."), member=f"blobs/{sha}")
         used: set[str] = set()
         for d in documents:
             for e in d["records"]["evidence"]:

@@ -44,6 +44,7 @@ from oekoaudit.domain.merge import (
     merge_record,
     resolve_vector,
 )
+from oekoaudit.domain.plain import decimal_text, time_text
 from oekoaudit.errors import N_, PackageError
 from oekoaudit.storage.orm import (
     AnswerRecord,
@@ -115,15 +116,6 @@ def _columns(table: str) -> dict[str, Any]:
 
 
 # ---- plain values ------------------------------------------------------------------------
-
-
-def decimal_text(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
-
-
-def time_text(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat()
 
 
 def to_plain(column: Any, value: Any) -> Any:

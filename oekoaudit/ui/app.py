@@ -143,21 +143,11 @@ def run(args: argparse.Namespace) -> int:
         services.close()
 
 
-PACKAGE_SUFFIX = ".oekoaudit"
-
-
 def package_argument(args: argparse.Namespace) -> Path | None:
-    """The package to open for review: ``gui --open FILE`` (``open_package``), or a bare
-    ``FILE.oekoaudit`` where the parser hands one over (a double-click on Windows and Linux)."""
+    """The package to open for review: ``gui --open FILE`` (the parser also turns a bare
+    ``oekoaudit FILE.oekoaudit``, a double click, into that)."""
     named = getattr(args, "open_package", None)
-    if isinstance(named, str) and named.strip():
-        return Path(named)
-    for name in ("package", "file", "path", "paths", "files"):
-        value = getattr(args, name, None)
-        for candidate in value if isinstance(value, list | tuple) else [value]:
-            if isinstance(candidate, str) and candidate.lower().endswith(PACKAGE_SUFFIX):
-                return Path(candidate)
-    return None
+    return Path(named) if isinstance(named, str) and named.strip() else None
 
 
 def _review(app, path: Path) -> int:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from evidence_support import photo_bytes
 
 from PySide6.QtWidgets import QApplication
 
+from oekoaudit.cli.parser import parse_args
 from oekoaudit.errors import PackageCancelled, ReadOnlyError
 from oekoaudit.i18n import _, describe
 from oekoaudit.services import open_services
@@ -438,5 +439,7 @@ def test_gui_open_shows_only_the_review_window(monkeypatch, use_test_app, servic
 def test_package_argument_takes_a_bare_package_path() -> None:
     assert app_module.package_argument(argparse.Namespace(open_package="a.oekoaudit")) == Path("a.oekoaudit")
     assert app_module.package_argument(argparse.Namespace(open_package="")) is None
-    assert app_module.package_argument(argparse.Namespace(file="B.OEKOAUDIT")) == Path("B.OEKOAUDIT")
-    assert app_module.package_argument(argparse.Namespace(file="b.pdf")) is None
+    # a bare path (a double click) reaches the window as ``gui --open``; other files do not
+    assert app_module.package_argument(parse_args(["B.OEKOAUDIT"])) == Path("B.OEKOAUDIT")
+    assert app_module.package_argument(parse_args(["--lang", "en", "/tmp/a b.oekoaudit"])) == Path("/tmp/a b.oekoaudit")
+    assert app_module.package_argument(parse_args(["gui"])) is None
